@@ -1,0 +1,65 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Pipeline } from '../pipeline.ts';
+
+/** Prometheus metrics for /metrics. Counts flow through the pipeline; it never reads them back. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly turnsAccepted = new Counter({ name: 'rapport_turns_accepted_total', help: 'Turns accepted', registers: [this.registry] });
+  readonly turnsRejected = new Counter({
+    name: 'rapport_turns_rejected_total',
+    help: 'Turns rejected, by reason',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly turnsScored = new Counter({ name: 'rapport_turns_scored_total', help: 'Turns scored', registers: [this.registry] });
+  readonly turnLatency = new Histogram({
+    name: 'rapport_turn_latency_seconds',
+    help: 'From a turn accepted to its scored result broadcast',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'rapport_scoring_batch_size',
+    help: 'Texts per model call',
+    labelNames: ['model'],
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [this.registry],
+  });
+  readonly batchSeconds = new Histogram({
+    name: 'rapport_scoring_batch_seconds',
+    help: 'Duration of one model call',
+    labelNames: ['model'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+  readonly alerts = new Counter({ name: 'rapport_alerts_total', help: 'Alerts opened, by rule and severity', labelNames: ['rule', 'severity'], registers: [this.registry] });
+  readonly prompts = new Counter({ name: 'rapport_prompts_total', help: 'Prompts sent to agents, by source', labelNames: ['source'], registers: [this.registry] });
+  readonly failures = new Counter({ name: 'rapport_pipeline_failures_total', help: 'Turns whose processing failed', registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'rapport_' });
+  }
+
+  observe(pipeline: Pipeline, clock: () => number): void {
+    new Gauge({
+      name: 'rapport_turns_pending',
+      help: 'Turns accepted and not yet processed',
+      registers: [this.registry],
+      collect() {
+        this.set(pipeline.pending);
+      },
+    });
+    pipeline.on('turn', (_c, _t, acceptedAt) => {
+      this.turnsScored.inc();
+      this.turnLatency.observe((clock() - acceptedAt) / 1000);
+    });
+    pipeline.on('alert', (_c, alert, change) => change === 'opened' && this.alerts.inc({ rule: alert.rule, severity: alert.severity }));
+    pipeline.on('prompt', (_c, prompt) => this.prompts.inc({ source: prompt.source }));
+    pipeline.on('failed', () => this.failures.inc());
+  }
+
+  observeBatch(model: string, size: number, ms: number): void {
+    this.batchSize.observe({ model }, size);
+    this.batchSeconds.observe({ model }, ms / 1000);
+  }
+}

@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express, { type ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { Server as SocketServer } from 'socket.io';
+import { Metrics } from './api/metrics.ts';
+import { apiRoutes } from './api/routes.ts';
+import { TokenService } from './auth/tokens.ts';
+import { ROOT, type Config } from './config.ts';
+import { Ingest } from './ingest/accept.ts';
+import { ingestRoutes } from './ingest/http.ts';
+import { attachIngestNamespace } from './ingest/socket.ts';
+import { Pipeline } from './pipeline.ts';
+import { attachRealtime } from './realtime/namespaces.ts';
+import { createRules } from './rules/index.ts';
+import { createScorer, type Scorer } from './scoring/index.ts';
+import { MemoryStore, type Store } from './store/index.ts';
+
+export interface Rapport {
+  url: string;
+  http: HttpServer;
+  io: SocketServer;
+  pipeline: Pipeline;
+  ingest: Ingest;
+  tokens: TokenService;
+  store: Store;
+  scorer: Scorer;
+  close(): Promise<void>;
+}
+
+const CLIENT_DIST = path.join(ROOT, 'client', 'dist');
+/** Room for a 500-turn batch of long turns; larger bodies get a 413 that says so. */
+const BODY_LIMIT = '4mb';
+
+const jsonErrors: ErrorRequestHandler = (error: { type?: string; status?: number; message?: string }, _req, res, _next) => {
+  if (error.type === 'entity.parse.failed') res.status(400).json({ ok: false, code: 'invalid', errors: [{ field: '(body)', message: `not valid JSON: ${error.message}` }] });
+  else if (error.type === 'entity.too.large') res.status(413).json({ ok: false, code: 'invalid', errors: [{ field: '(body)', message: `body larger than ${BODY_LIMIT}` }] });
+  else res.status(error.status ?? 500).json({ ok: false, error: error.status ? error.message : 'internal error' });
+};
+
+/** Wires the pieces together from the configuration: scorer, store, pipeline, HTTP and sockets. */
+export async function createRapport(config: Config, log: Logger, clock: () => number = Date.now): Promise<Rapport> {
+  const metrics = new Metrics();
+  const scorer = await createScorer({
+    sentimentModel: config.model,
+    emotionModel: config.emotionModel,
+    modelsDir: config.modelsDir,
+    allowDownload: config.allowDownload,
+    threads: config.threads,
+    maxBatch: config.scoring.maxBatch,
+    maxWaitMs: config.scoring.maxWaitMs,
+    maxQueue: config.scoring.maxPending,
+    onBatch: (model, size, ms) => metrics.observeBatch(model, size, ms),
+  });
+  const store: Store = new MemoryStore();
+  const tokens = new TokenService(config.secret);
+  const pipeline = new Pipeline({
+    store,
+    scorer,
+    rules: createRules(config.rules),
+    resolveAbove: config.rules.resolveAbove,
+    playbook: config.playbook,
+    maxPending: config.scoring.maxPending,
+    clock,
+  });
+  metrics.observe(pipeline, clock);
+  pipeline.on('failed', (error, conversationId) => log.error({ err: error, conversationId }, 'turn processing failed'));
+  const ingest = new Ingest(pipeline, clock, (r) => (r.ok ? metrics.turnsAccepted.inc() : metrics.turnsRejected.inc({ code: r.code })));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(ingestRoutes(ingest, tokens));
+  app.use(apiRoutes({ store, pipeline, tokens, metrics, clock, models: scorer.models }));
+  if (existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST));
+    // The client routes (agent, supervisor, qa) are one page app.
+    app.get(/^\/(agent|supervisor|qa)?\/?$/, (_req, res) => res.sendFile(path.join(CLIENT_DIST, 'index.html')));
+  } else {
+    app.get('/', (_req, res) => res.type('text').send('The Rapport client is not built: run `npm run build:client`.'));
+  }
+  app.use(jsonErrors);
+
+  const http = createServer(app);
+  const io = new SocketServer(http, {
+    // A brief disconnect (a laptop switching networks) replays what was missed instead of losing it.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+    maxHttpBufferSize: 1e6,
+  });
+  attachRealtime({ io, pipeline, store, tokens, clock });
+  attachIngestNamespace(io, ingest, tokens);
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, resolve);
+  });
+  const { port } = http.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  log.info({ url, model: scorer.models, store: store.kind }, 'rapport is listening');
+
+  return {
+    url,
+    http,
+    io,
+    pipeline,
+    ingest,
+    tokens,
+    store,
+    scorer,
+    async close() {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await pipeline.idle();
+      await store.close();
+      await scorer.close();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { AuthError, type Principal, type Role, type TokenService } from './tokens.ts';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+/** Express middleware: a bearer token of one of `roles`; 401 without a valid one, 403 for another role. */
+export function requireRole(tokens: TokenService, roles: readonly Role[]): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : undefined;
+    tokens.verify(token).then(
+      (principal) => {
+        if (!roles.includes(principal.role)) {
+          res.status(403).json({ error: `the ${principal.role} role may not do this` });
+          return;
+        }
+        req.principal = principal;
+        next();
+      },
+      (error: unknown) => res.status(401).json({ error: error instanceof AuthError ? error.message : 'sign-in failed' }),
+    );
+  };
+}

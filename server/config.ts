@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { PlaybookSchema, type Playbook } from './guidance/index.ts';
+import { RulesConfigSchema, type RulesConfig } from './rules/index.ts';
+
+/** The project root, for defaults that point into it. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Config {
+  host: string;
+  port: number;
+  /** A folder path, a folder name inside modelsDir, or a hub id. */
+  model: string;
+  emotionModel?: string;
+  modelsDir: string;
+  allowDownload: boolean;
+  threads?: number;
+  secret: string;
+  redisUrl?: string;
+  rules: RulesConfig;
+  playbook: Playbook;
+  scoring: { maxBatch: number; maxWaitMs: number; maxPending: number };
+  demo: boolean;
+  logLevel: string;
+}
+
+const OPTIONS = {
+  host: { type: 'string', env: 'RAPPORT_HOST', help: 'address to listen on (default 127.0.0.1)' },
+  port: { type: 'string', env: 'RAPPORT_PORT', help: 'port (default 3000; 0 = any free port)' },
+  model: { type: 'string', env: 'RAPPORT_MODEL', help: 'sentiment model: folder, name in models/, or hub id (default rapport-sentiment)' },
+  'emotion-model': { type: 'string', env: 'RAPPORT_EMOTION_MODEL', help: 'emotion model, or "none" (default rapport-emotion)' },
+  'models-dir': { type: 'string', env: 'RAPPORT_MODELS_DIR', help: 'where models live and downloads go (default ./models)' },
+  'allow-download': { type: 'boolean', env: 'RAPPORT_ALLOW_DOWNLOAD', help: 'download hub models on first start' },
+  threads: { type: 'string', env: 'RAPPORT_THREADS', help: 'onnxruntime threads (default: all cores)' },
+  secret: { type: 'string', env: 'RAPPORT_SECRET', help: 'HS256 token secret, 32+ characters (required unless --demo)' },
+  redis: { type: 'string', env: 'REDIS_URL', help: 'Redis URL for the production store' },
+  rules: { type: 'string', env: 'RAPPORT_RULES', help: 'rules file (default config/rules.yaml)' },
+  playbook: { type: 'string', env: 'RAPPORT_PLAYBOOK', help: 'playbook file (default config/playbook.yaml)' },
+  'batch-max': { type: 'string', env: 'RAPPORT_BATCH_MAX', help: 'largest model batch (default 16)' },
+  'batch-wait-ms': { type: 'string', env: 'RAPPORT_BATCH_WAIT_MS', help: 'how long a batch waits to fill (default 4)' },
+  'max-pending': { type: 'string', env: 'RAPPORT_MAX_PENDING', help: 'turns waiting before new ones are refused (default 5000)' },
+  'log-level': { type: 'string', env: 'RAPPORT_LOG_LEVEL', help: 'pino level (default info)' },
+  demo: { type: 'boolean', env: 'RAPPORT_DEMO', help: 'replay demo conversations and print sign-in links' },
+  help: { type: 'boolean', env: '', help: 'this text' },
+} as const;
+
+export function usage(): string {
+  return Object.entries(OPTIONS)
+    .map(([name, o]) => `  --${name.padEnd(16)} ${o.env ? `[${o.env}] ` : ''}${o.help}`)
+    .join('\n');
+}
+
+function loadYaml<T>(file: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+const int = (name: string, value: string | undefined, fallback: number, min = 0): number => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min}, not "${value}"`);
+  return n;
+};
+
+/** The only place that reads the environment: flags win over environment variables, which win over defaults. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { help: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, { type: o.type }])),
+    strict: true,
+  });
+  const get = (name: keyof typeof OPTIONS): string | undefined => {
+    const v = values[name];
+    if (typeof v === 'string') return v;
+    const e = OPTIONS[name].env;
+    return e ? env[e] : undefined;
+  };
+  const flag = (name: keyof typeof OPTIONS): boolean => values[name] === true || ['1', 'true', 'yes'].includes((get(name) ?? '').toLowerCase());
+
+  const demo = flag('demo');
+  const secret = get('secret') ?? (demo ? randomBytes(32).toString('hex') : undefined);
+  if (!secret && !flag('help')) throw new Error('set RAPPORT_SECRET (32+ characters) or --secret; only --demo makes one up');
+  const emotion = get('emotion-model') ?? 'rapport-emotion';
+  const threads = get('threads');
+
+  return {
+    host: get('host') ?? '127.0.0.1',
+    port: int('port', get('port'), 3000),
+    model: get('model') ?? 'rapport-sentiment',
+    emotionModel: emotion === 'none' ? undefined : emotion,
+    modelsDir: path.resolve(get('models-dir') ?? path.join(ROOT, 'models')),
+    allowDownload: flag('allow-download'),
+    threads: threads === undefined ? undefined : int('threads', threads, 1, 1),
+    secret: secret ?? '',
+    redisUrl: get('redis'),
+    rules: loadYaml(get('rules') ?? path.join(ROOT, 'config', 'rules.yaml'), RulesConfigSchema),
+    playbook: loadYaml(get('playbook') ?? path.join(ROOT, 'config', 'playbook.yaml'), PlaybookSchema),
+    scoring: {
+      maxBatch: int('batch-max', get('batch-max'), 16, 1),
+      maxWaitMs: int('batch-wait-ms', get('batch-wait-ms'), 4),
+      maxPending: int('max-pending', get('max-pending'), 5000, 1),
+    },
+    demo,
+    logLevel: get('log-level') ?? 'info',
+    help: flag('help'),
+  };
+}

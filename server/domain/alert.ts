@@ -1,0 +1,47 @@
+/** Alerts and their lifecycle: open -> acknowledged -> resolved. Pure functions returning new values. */
+
+export type Severity = 'info' | 'warning' | 'critical';
+export type AlertState = 'open' | 'acknowledged' | 'resolved';
+
+export interface Alert {
+  id: string;
+  conversationId: string;
+  agentId?: string;
+  severity: Severity;
+  rule: string;
+  /** A sentence a supervisor understands. */
+  reason: string;
+  /** Turn ids that made the rule fire. */
+  evidence: string[];
+  state: AlertState;
+  openedAt: number;
+  updatedAt: number;
+  acknowledgedAt?: number;
+  acknowledgedBy?: string;
+  resolvedAt?: number;
+  resolution?: string;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+export function maxSeverity(a: Severity, b: Severity): Severity {
+  return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
+}
+
+export function severityRank(s: Severity): number {
+  return SEVERITY_RANK[s];
+}
+
+export function isActive(alert: Alert): boolean {
+  return alert.state !== 'resolved';
+}
+
+export function acknowledge(alert: Alert, by: string, now: number): Alert {
+  if (alert.state !== 'open') return alert;
+  return { ...alert, state: 'acknowledged', acknowledgedAt: now, acknowledgedBy: by, updatedAt: now };
+}
+
+export function resolve(alert: Alert, resolution: string, now: number): Alert {
+  if (alert.state === 'resolved') return alert;
+  return { ...alert, state: 'resolved', resolvedAt: now, resolution, updatedAt: now };
+}

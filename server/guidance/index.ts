@@ -1,0 +1,1 @@
+export { PlaybookSchema, suggestPrompts, type Playbook } from './playbook.ts';

@@ -1,0 +1,72 @@
+/**
+ * The wire contract between server and browser, typed the way socket.io types it. Both sides import
+ * these maps, so a renamed event or a changed payload fails to compile instead of failing silently.
+ */
+import type { Alert } from '../domain/alert.ts';
+import type { ConversationSummary, ConversationView } from '../domain/conversation.ts';
+import type { Prompt, PromptFeedback } from '../domain/prompt.ts';
+import type { ScoredTurn, Speaker } from '../domain/turn.ts';
+
+export type Ack<T = undefined> = (reply: { ok: true; data?: T } | { ok: false; error: string }) => void;
+
+export interface TurnEvent {
+  conversationId: string;
+  turn: ScoredTurn;
+}
+
+export interface PartialEvent {
+  conversationId: string;
+  speaker: Speaker;
+  text: string;
+}
+
+/** /agent: an agent's own conversations only. */
+export interface AgentServerToClient {
+  snapshot: (conversations: ConversationView[]) => void;
+  'conversation:update': (conversation: ConversationSummary) => void;
+  turn: (e: TurnEvent) => void;
+  partial: (e: PartialEvent) => void;
+  prompt: (prompt: Prompt) => void;
+  alert: (alert: Alert) => void;
+  'alert:update': (alert: Alert) => void;
+}
+
+export interface AgentClientToServer {
+  'prompt:feedback': (e: { conversationId: string; promptId: string; feedback: PromptFeedback }, ack: Ack) => void;
+}
+
+/** /supervisor: the wall of every live conversation. */
+export interface SupervisorServerToClient {
+  wall: (tiles: ConversationSummary[]) => void;
+  'conversation:update': (tile: ConversationSummary) => void;
+  alert: (alert: Alert) => void;
+  'alert:update': (alert: Alert) => void;
+  /** Only for conversations the supervisor is watching (the detail drawer). */
+  turn: (e: TurnEvent) => void;
+  partial: (e: PartialEvent) => void;
+  prompt: (prompt: Prompt) => void;
+}
+
+export interface SupervisorClientToServer {
+  'alert:ack': (e: { alertId: string }, ack: Ack<Alert>) => void;
+  whisper: (e: { conversationId: string; text: string }, ack: Ack<Prompt>) => void;
+  watch: (e: { conversationId: string }, ack: Ack<ConversationView>) => void;
+  unwatch: (e: { conversationId: string }) => void;
+}
+
+/** /ingest: turns in from a chat platform or speech-to-text bridge. */
+export interface IngestResultReply {
+  ok: boolean;
+  turnId?: string;
+  conversationId?: string;
+  duplicate?: boolean;
+  code?: string;
+  errors?: { field: string; message: string }[];
+}
+
+export interface IngestClientToServer {
+  turn: (turn: unknown, ack: (reply: IngestResultReply) => void) => void;
+  'conversation:end': (e: unknown, ack: (reply: IngestResultReply) => void) => void;
+}
+
+export type NoEvents = Record<string, never>;

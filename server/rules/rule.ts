@@ -1,0 +1,29 @@
+import type { Severity } from '../domain/alert.ts';
+import type { Conversation } from '../domain/conversation.ts';
+import type { ScoredTurn } from '../domain/turn.ts';
+
+/** What a rule sees: the conversation after the scored turn was applied, and that turn. */
+export interface RuleContext {
+  conversation: Conversation;
+  turn: ScoredTurn;
+}
+
+/** A rule's verdict on one turn. `trigger` is the key the playbook maps to prompts. */
+export interface Finding {
+  rule: string;
+  trigger: string;
+  severity: Severity;
+  reason: string;
+  evidence: string[];
+}
+
+/** A rule is a pure function of the conversation: no I/O, no clock. */
+export interface Rule {
+  id: string;
+  evaluate(ctx: RuleContext): Finding | null;
+}
+
+/** Customer turns that the rules may judge mood from (low-confidence turns never raise an alert on their own). */
+export function judgedCustomerTurns(c: Conversation): ScoredTurn[] {
+  return c.turns.filter((t) => t.speaker === 'customer' && !t.score.lowConfidence);
+}

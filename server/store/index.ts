@@ -1,0 +1,2 @@
+export { MemoryStore } from './memory.ts';
+export type { ConversationQuery, Store } from './store.ts';

@@ -1,0 +1,33 @@
+import type { Conversation } from '../domain/conversation.ts';
+import { matches, type ConversationQuery, type Store } from './store.ts';
+
+/** The embedded store of the one-command start: fast, and gone when the process ends. */
+export class MemoryStore implements Store {
+  readonly kind = 'memory';
+  private readonly conversations = new Map<string, Conversation>();
+  private readonly alertIndex = new Map<string, string>();
+
+  async get(id: string): Promise<Conversation | undefined> {
+    return this.conversations.get(id);
+  }
+
+  async save(c: Conversation): Promise<void> {
+    this.conversations.set(c.id, c);
+    for (const a of c.alerts) this.alertIndex.set(a.id, c.id);
+  }
+
+  async list(q: ConversationQuery): Promise<Conversation[]> {
+    const found = [...this.conversations.values()].filter((c) => matches(c, q)).sort((a, b) => b.startedAt - a.startedAt);
+    return q.limit === undefined ? found : found.slice(0, q.limit);
+  }
+
+  async conversationOfAlert(alertId: string): Promise<string | undefined> {
+    return this.alertIndex.get(alertId);
+  }
+
+  async ready(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,37 @@
+import type { Conversation } from '../domain/conversation.ts';
+
+export interface ConversationQuery {
+  status?: 'live' | 'ended';
+  agentId?: string;
+  /** Conversations that started at or after this epoch ms. */
+  from?: number;
+  /** Conversations that started before this epoch ms. */
+  to?: number;
+  /** Newest first; at most this many. */
+  limit?: number;
+}
+
+/**
+ * Where conversation state lives. One interface, two implementations (memory for the one-command
+ * demo, Redis for production), one contract test suite for both.
+ */
+export interface Store {
+  readonly kind: 'memory' | 'redis';
+  get(conversationId: string): Promise<Conversation | undefined>;
+  save(conversation: Conversation): Promise<void>;
+  list(query: ConversationQuery): Promise<Conversation[]>;
+  /** The conversation an alert belongs to, for acknowledging by alert id. */
+  conversationOfAlert(alertId: string): Promise<string | undefined>;
+  /** Readiness, for /healthz. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function matches(c: Conversation, q: ConversationQuery): boolean {
+  return (
+    (q.status === undefined || c.status === q.status) &&
+    (q.agentId === undefined || c.agentId === q.agentId) &&
+    (q.from === undefined || c.startedAt >= q.from) &&
+    (q.to === undefined || c.startedAt < q.to)
+  );
+}
