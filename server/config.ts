@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { PlaybookSchema, type Playbook } from './guidance/index.ts';
+import { QualityConfigSchema, type QualityConfig } from './quality/index.ts';
 import { RulesConfigSchema, type RulesConfig } from './rules/index.ts';
 
 /** The project root, for defaults that point into it. */
@@ -22,9 +23,18 @@ export interface Config {
   threads?: number;
   secret: string;
   redisUrl?: string;
+  /** Days an ended conversation is kept in Redis for QA. */
+  retentionDays: number;
+  /** Turn streams in Redis; every process of one deployment must use the same number. */
+  streamShards: number;
   rules: RulesConfig;
   playbook: Playbook;
+  quality: QualityConfig;
   scoring: { maxBatch: number; maxWaitMs: number; maxPending: number };
+  /** Where alert and conversation-ended events are POSTed; none when url is unset. */
+  webhook: { url?: string; secret: string; maxAttempts: number; retryBaseMs: number };
+  /** A folder that receives a post-contact summary file per ended conversation. */
+  summaryDir?: string;
   demo: boolean;
   logLevel: string;
 }
@@ -38,12 +48,20 @@ const OPTIONS = {
   'allow-download': { type: 'boolean', env: 'RAPPORT_ALLOW_DOWNLOAD', help: 'download hub models on first start' },
   threads: { type: 'string', env: 'RAPPORT_THREADS', help: 'onnxruntime threads (default: all cores)' },
   secret: { type: 'string', env: 'RAPPORT_SECRET', help: 'HS256 token secret, 32+ characters (required unless --demo)' },
-  redis: { type: 'string', env: 'REDIS_URL', help: 'Redis URL for the production store' },
+  redis: { type: 'string', env: 'REDIS_URL', help: 'Redis URL for the production store and scale-out' },
+  'retention-days': { type: 'string', env: 'RAPPORT_RETENTION_DAYS', help: 'days ended conversations stay in Redis for QA (default 90)' },
+  'stream-shards': { type: 'string', env: 'RAPPORT_STREAM_SHARDS', help: 'Redis turn streams, the same for every process (default 16)' },
   rules: { type: 'string', env: 'RAPPORT_RULES', help: 'rules file (default config/rules.yaml)' },
   playbook: { type: 'string', env: 'RAPPORT_PLAYBOOK', help: 'playbook file (default config/playbook.yaml)' },
+  quality: { type: 'string', env: 'RAPPORT_QUALITY', help: 'service-quality file (default config/quality.yaml)' },
   'batch-max': { type: 'string', env: 'RAPPORT_BATCH_MAX', help: 'largest model batch (default 16)' },
   'batch-wait-ms': { type: 'string', env: 'RAPPORT_BATCH_WAIT_MS', help: 'how long a batch waits to fill (default 4)' },
   'max-pending': { type: 'string', env: 'RAPPORT_MAX_PENDING', help: 'turns waiting before new ones are refused (default 5000)' },
+  'webhook-url': { type: 'string', env: 'RAPPORT_WEBHOOK_URL', help: 'POST alert and conversation-ended events here' },
+  'webhook-secret': { type: 'string', env: 'RAPPORT_WEBHOOK_SECRET', help: 'HMAC-SHA256 key of the Rapport-Signature header (required with --webhook-url)' },
+  'webhook-max-attempts': { type: 'string', env: 'RAPPORT_WEBHOOK_MAX_ATTEMPTS', help: 'attempts before a delivery is dead-lettered (default 8)' },
+  'webhook-retry-ms': { type: 'string', env: 'RAPPORT_WEBHOOK_RETRY_MS', help: 'first retry delay, doubling each time up to 10 min (default 1000)' },
+  'summary-dir': { type: 'string', env: 'RAPPORT_SUMMARY_DIR', help: 'write a post-contact summary JSON per ended conversation here' },
   'log-level': { type: 'string', env: 'RAPPORT_LOG_LEVEL', help: 'pino level (default info)' },
   demo: { type: 'boolean', env: 'RAPPORT_DEMO', help: 'replay demo conversations and print sign-in links' },
   help: { type: 'boolean', env: '', help: 'this text' },
@@ -94,6 +112,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
   if (!secret && !flag('help')) throw new Error('set RAPPORT_SECRET (32+ characters) or --secret; only --demo makes one up');
   const emotion = get('emotion-model') ?? 'rapport-emotion';
   const threads = get('threads');
+  const webhookUrl = get('webhook-url');
+  const webhookSecret = get('webhook-secret');
+  if (webhookUrl && !webhookSecret) throw new Error('--webhook-url needs --webhook-secret (RAPPORT_WEBHOOK_SECRET) to sign deliveries');
+  const summaryDir = get('summary-dir');
 
   return {
     host: get('host') ?? '127.0.0.1',
@@ -105,13 +127,23 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     threads: threads === undefined ? undefined : int('threads', threads, 1, 1),
     secret: secret ?? '',
     redisUrl: get('redis'),
+    retentionDays: int('retention-days', get('retention-days'), 90, 1),
+    streamShards: int('stream-shards', get('stream-shards'), 16, 1),
     rules: loadYaml(get('rules') ?? path.join(ROOT, 'config', 'rules.yaml'), RulesConfigSchema),
     playbook: loadYaml(get('playbook') ?? path.join(ROOT, 'config', 'playbook.yaml'), PlaybookSchema),
+    quality: loadYaml(get('quality') ?? path.join(ROOT, 'config', 'quality.yaml'), QualityConfigSchema),
     scoring: {
       maxBatch: int('batch-max', get('batch-max'), 16, 1),
       maxWaitMs: int('batch-wait-ms', get('batch-wait-ms'), 4),
       maxPending: int('max-pending', get('max-pending'), 5000, 1),
     },
+    webhook: {
+      url: webhookUrl,
+      secret: webhookSecret ?? '',
+      maxAttempts: int('webhook-max-attempts', get('webhook-max-attempts'), 8, 1),
+      retryBaseMs: int('webhook-retry-ms', get('webhook-retry-ms'), 1000, 1),
+    },
+    summaryDir: summaryDir === undefined ? undefined : path.resolve(summaryDir),
     demo,
     logLevel: get('log-level') ?? 'info',
     help: flag('help'),

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { acknowledge, type Alert } from './domain/alert.ts';
+import { acknowledge, assign, type Alert } from './domain/alert.ts';
 import {
   applyPartial,
   applyScoredTurn,
@@ -16,14 +16,20 @@ import {
 import type { Prompt, PromptFeedback } from './domain/prompt.ts';
 import type { ScoredTurn, Turn } from './domain/turn.ts';
 import { suggestPrompts, type Playbook } from './guidance/index.ts';
+import type { Checklist } from './quality/checklist.ts';
+import { dueEscalations } from './quality/deadlines.ts';
+import { applyQuality, armAlerts, type Quality } from './quality/index.ts';
+import { priorContactsOf } from './quality/prior-contacts.ts';
 import { runRules, type Rule } from './rules/index.ts';
+import { InProcessQueue, type TurnQueue } from './queue/index.ts';
 import { SaturatedError, type Scorer } from './scoring/index.ts';
 import type { Store } from './store/index.ts';
 
 /**
- * The one-way flow of a turn: accept -> score -> conversation state -> rules -> guidance -> store ->
- * broadcast. Turns of one conversation are processed strictly in order; turns of different
- * conversations run concurrently and so share the scorer's micro-batches.
+ * The one-way flow of a turn: accept -> queue -> score -> conversation state -> rules -> guidance ->
+ * store -> broadcast. Turns of one conversation are processed strictly in order; turns of different
+ * conversations run concurrently and so share the scorer's micro-batches. Every change to a
+ * conversation is a `store.update`, atomic even when several processes share a Redis store.
  */
 
 export interface PipelineEvents {
@@ -34,6 +40,8 @@ export interface PipelineEvents {
   /** Any change a wall tile shows. */
   conversation: [conversation: Conversation];
   ended: [conversation: Conversation];
+  /** The agent's service checklist changed. */
+  checklist: [conversation: Conversation, checklist: Checklist];
   failed: [error: Error, conversationId: string];
 }
 
@@ -45,6 +53,10 @@ export interface PipelineOptions {
   playbook: Playbook;
   /** Backpressure: beyond this many turns waiting to be scored, new turns are refused. */
   maxPending: number;
+  /** Where accepted final turns wait to be scored; in-process unless scaled out on Redis. */
+  queue?: TurnQueue;
+  /** Service-quality practice: complaint grading, acknowledgement deadlines, the agent checklist. */
+  quality?: Quality;
   clock?: () => number;
   newId?: () => string;
 }
@@ -60,7 +72,7 @@ export class ConversationEndedError extends Error {
 
 export class Pipeline extends EventEmitter<PipelineEvents> {
   private readonly chains = new Map<string, Promise<unknown>>();
-  private readonly inFlight = new Set<string>();
+  readonly queue: TurnQueue;
   private readonly clock: () => number;
   private readonly newId: () => string;
 
@@ -68,109 +80,143 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     super();
     this.clock = o.clock ?? Date.now;
     this.newId = o.newId ?? randomUUID;
+    this.queue = o.queue ?? new InProcessQueue();
+  }
+
+  /** Starts scoring queued turns (in Redis mode, also those other processes accepted). */
+  async start(): Promise<void> {
+    await this.queue.start((turn, acceptedAt, redelivered) => this.process(turn, acceptedAt, redelivered));
   }
 
   /** Turns accepted and not yet through the pipeline. */
   get pending(): number {
-    return this.inFlight.size;
+    return this.queue.backlog;
   }
 
   /**
-   * Accepts one validated, redacted turn. Resolves once the turn is accepted (queued in order for its
-   * conversation); a repeated turnId resolves as a duplicate and changes nothing.
+   * Accepts one validated, redacted turn. Resolves once the turn is queued in order for its conversation
+   * (with Redis: written to Redis, so the sender may be acknowledged); a repeated turnId resolves as a
+   * duplicate and changes nothing.
    */
   async accept(turn: Turn): Promise<AcceptResult> {
-    const key = `${turn.conversationId}\u0000${turn.turnId}`;
     const result = { turnId: turn.turnId, conversationId: turn.conversationId };
-    if (turn.final && this.inFlight.has(key)) return { ...result, duplicate: true };
     const existing = await this.o.store.get(turn.conversationId);
     if (existing?.status === 'ended') throw new ConversationEndedError(turn.conversationId);
-    if (turn.final && existing && hasSeen(existing, turn.turnId)) return { ...result, duplicate: true };
-    if (turn.final && this.inFlight.size >= this.o.maxPending) throw new SaturatedError(this.inFlight.size);
+    if (!turn.final) {
+      // Partials are shown live and never scored: no queue, and losing one in a crash costs nothing.
+      void this.serially(turn.conversationId, () => this.processPartial(turn));
+      return { ...result, duplicate: false };
+    }
+    if (existing && hasSeen(existing, turn.turnId)) return { ...result, duplicate: true };
+    if (this.queue.backlog >= this.o.maxPending) throw new SaturatedError(this.queue.backlog);
+    const { duplicate } = await this.queue.enqueue(turn, this.clock());
+    return { ...result, duplicate };
+  }
 
-    const acceptedAt = this.clock();
-    if (turn.final) this.inFlight.add(key);
-    void this.serially(turn.conversationId, async () => {
-      try {
-        if (turn.final) await this.processFinal(turn, acceptedAt);
-        else await this.processPartial(turn);
-      } finally {
-        this.inFlight.delete(key);
-      }
-    });
-    return { ...result, duplicate: false };
+  /**
+   * Scores and applies one queued final turn; the queue calls this, in order per conversation. A turn
+   * the conversation has already seen changes nothing; if it was delivered again because its worker
+   * died, its events are sent again, since the worker may have died after saving and before sending.
+   */
+  process(turn: Turn, acceptedAt: number, redelivered: boolean): Promise<void> {
+    return this.serially(turn.conversationId, () => this.processFinal(turn, acceptedAt, redelivered));
   }
 
   async end(conversationId: string): Promise<Conversation | undefined> {
+    // Turns accepted before the end may still wait in the queue (with Redis, maybe for another process).
+    await this.queue.settle(conversationId);
     return this.serially(conversationId, async () => {
-      const c = await this.o.store.get(conversationId);
-      if (!c || c.status === 'ended') return c;
-      const ended = endConversation(c, this.clock());
-      await this.o.store.save(ended);
-      this.emit('ended', ended);
-      this.emit('conversation', ended);
-      return ended;
+      const { conversation, changed } = await this.o.store.update(conversationId, (c) => {
+        if (!c || c.status === 'ended') return { result: { conversation: c, changed: false } };
+        const ended = endConversation(c, this.clock());
+        return { conversation: ended, result: { conversation: ended, changed: true } };
+      });
+      if (changed && conversation) {
+        this.emit('ended', conversation);
+        this.emit('conversation', conversation);
+      }
+      return conversation;
     });
   }
 
   async acknowledgeAlert(alertId: string, by: string): Promise<Alert | undefined> {
     const conversationId = await this.o.store.conversationOfAlert(alertId);
     if (!conversationId) return undefined;
-    return this.serially(conversationId, async () => {
-      const c = await this.o.store.get(conversationId);
-      const alert = c?.alerts.find((a) => a.id === alertId);
-      if (!c || !alert) return undefined;
-      const acked = acknowledge(alert, by, this.clock());
-      if (acked === alert) return alert;
-      const updated = withAlerts(c, [acked]);
-      await this.o.store.save(updated);
-      this.emit('alert', updated, acked, 'updated');
-      this.emit('conversation', updated);
-      return acked;
-    });
+    return this.changeAlert(conversationId, alertId, (alert) => acknowledge(alert, by, this.clock()));
+  }
+
+  async assignAlert(alertId: string, to: string, by: string): Promise<Alert | undefined> {
+    const conversationId = await this.o.store.conversationOfAlert(alertId);
+    if (!conversationId) return undefined;
+    return this.changeAlert(conversationId, alertId, (alert) => assign(alert, to, by, this.clock()));
   }
 
   /** A supervisor's private note to the agent, delivered as a prompt. */
   async whisper(conversationId: string, text: string, from: string): Promise<Prompt | undefined> {
     return this.serially(conversationId, async () => {
-      const c = await this.o.store.get(conversationId);
-      if (!c || c.status === 'ended') return undefined;
-      const prompt: Prompt = {
-        id: this.newId(),
-        conversationId,
-        agentId: c.agentId,
-        source: 'whisper',
-        kind: 'whisper',
-        text,
-        why: `Whisper from ${from}`,
-        at: this.clock(),
-        from,
-      };
-      const updated = withPrompts(c, [prompt]);
-      await this.o.store.save(updated);
-      this.emit('prompt', updated, prompt);
-      return prompt;
+      const id = this.newId();
+      const done = await this.o.store.update(conversationId, (c) => {
+        if (!c || c.status === 'ended') return { result: undefined };
+        const prompt: Prompt = {
+          id,
+          conversationId,
+          agentId: c.agentId,
+          source: 'whisper',
+          kind: 'whisper',
+          text,
+          why: `Whisper from ${from}`,
+          at: this.clock(),
+          from,
+        };
+        const updated = withPrompts(c, [prompt]);
+        return { conversation: updated, result: { updated, prompt } };
+      });
+      if (done) this.emit('prompt', done.updated, done.prompt);
+      return done?.prompt;
     });
   }
 
   async promptFeedback(conversationId: string, promptId: string, feedback: PromptFeedback): Promise<Prompt | undefined> {
-    return this.serially(conversationId, async () => {
-      const c = await this.o.store.get(conversationId);
-      if (!c) return undefined;
-      const { conversation, prompt } = withPromptFeedback(c, promptId, feedback, this.clock());
-      if (prompt) await this.o.store.save(conversation);
-      return prompt;
-    });
+    return this.serially(conversationId, () =>
+      this.o.store.update(conversationId, (c) => {
+        if (!c) return { result: undefined };
+        const { conversation, prompt } = withPromptFeedback(c, promptId, feedback, this.clock());
+        return { conversation: prompt ? conversation : undefined, result: prompt };
+      }),
+    );
   }
 
   async setQaNote(conversationId: string, note: string): Promise<Conversation | undefined> {
+    return this.serially(conversationId, () =>
+      this.o.store.update(conversationId, (c) => {
+        if (!c) return { result: undefined };
+        const updated = withQaNote(c, note);
+        return { conversation: updated, result: updated };
+      }),
+    );
+  }
+
+  /** Escalates the conversation's alerts whose acknowledgement deadline has passed (the deadline ticker calls this). */
+  async escalateOverdue(conversationId: string): Promise<Alert[]> {
+    const quality = this.o.quality;
+    if (!quality) return [];
     return this.serially(conversationId, async () => {
-      const c = await this.o.store.get(conversationId);
-      if (!c) return undefined;
-      const updated = withQaNote(c, note);
-      await this.o.store.save(updated);
-      return updated;
+      const done = await this.o.store.update(conversationId, (c) => {
+        const escalated = c ? dueEscalations(c.alerts, quality.config.acknowledge, this.clock()) : [];
+        if (!c || escalated.length === 0) return { result: undefined };
+        const updated = withAlerts(c, escalated);
+        return { conversation: updated, result: { updated, escalated } };
+      });
+      if (!done) return [];
+      for (const alert of done.escalated) this.emit('alert', done.updated, alert, 'updated');
+      this.emit('conversation', done.updated);
+      return done.escalated;
     });
+  }
+
+  /** A pure change to a stored conversation in its serial chain (QA scorecards, feedback); undefined when there is none or `change` declines. */
+  async updateConversation<T>(conversationId: string, change: (c: Conversation) => { conversation: Conversation; result: T } | undefined): Promise<T | undefined> {
+    return this.serially(conversationId, () => this.o.store.update<T | undefined>(conversationId, (c) => (c && change(c)) ?? { result: undefined }));
   }
 
   /** Resolves when every accepted turn has been processed (for shutdown and tests). */
@@ -189,29 +235,73 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     return next;
   }
 
+  /** One alert changed by a pure lifecycle step (acknowledge, assign); unchanged alerts write nothing. */
+  private changeAlert(conversationId: string, alertId: string, step: (alert: Alert) => Alert): Promise<Alert | undefined> {
+    return this.serially(conversationId, async () => {
+      const done = await this.o.store.update<{ alert: Alert; updated?: Conversation } | undefined>(conversationId, (c) => {
+        const alert = c?.alerts.find((a) => a.id === alertId);
+        if (!c || !alert) return { result: undefined };
+        const changed = step(alert);
+        if (changed === alert) return { result: { alert } };
+        const updated = withAlerts(c, [changed]);
+        return { conversation: updated, result: { alert: changed, updated } };
+      });
+      if (done?.updated) {
+        this.emit('alert', done.updated, done.alert, 'updated');
+        this.emit('conversation', done.updated);
+      }
+      return done?.alert;
+    });
+  }
+
   private async processPartial(turn: Turn): Promise<void> {
-    const c = (await this.o.store.get(turn.conversationId)) ?? newConversation(turn);
-    const updated = applyPartial(c, turn);
-    await this.o.store.save(updated);
+    const updated = await this.o.store.update(turn.conversationId, (c) => {
+      const partial = applyPartial(c ?? newConversation(turn), turn);
+      return { conversation: partial, result: partial };
+    });
     this.emit('partial', updated, turn);
   }
 
-  private async processFinal(turn: Turn, acceptedAt: number): Promise<void> {
-    const before = (await this.o.store.get(turn.conversationId)) ?? newConversation(turn);
-    if (hasSeen(before, turn.turnId)) return;
+  private async processFinal(turn: Turn, acceptedAt: number, redelivered: boolean): Promise<void> {
+    const stored = await this.o.store.get(turn.conversationId);
+    if (stored && hasSeen(stored, turn.turnId)) {
+      if (redelivered) this.announceAgain(stored, turn.turnId);
+      return;
+    }
+    // Scoring depends on the text alone, so it runs outside the atomic update (which may repeat).
     const score = await this.o.scorer.score({ text: turn.text, emotion: turn.speaker === 'customer' });
-    const now = this.clock();
-    const { conversation: scoredState, scored } = applyScoredTurn(before, turn, score);
-    const outcome = runRules(this.o.rules, { conversation: scoredState, turn: scored }, { resolveAbove: this.o.resolveAbove }, now, this.newId);
-    const alerted = withAlerts(scoredState, outcome.changed);
-    const prompts = suggestPrompts(this.o.playbook, alerted, scored, outcome.fresh, now, this.newId);
-    const after = withPrompts(alerted, prompts);
-    await this.o.store.save(after);
-
+    const priorContacts = await priorContactsOf(this.o.store, this.o.quality, stored, turn);
+    const applied = await this.o.store.update(turn.conversationId, (current) => {
+      const before = current ?? newConversation(turn);
+      if (hasSeen(before, turn.turnId)) return { result: undefined };
+      const now = this.clock();
+      const { conversation: scoredState, scored } = applyScoredTurn(before, turn, score);
+      const outcome = runRules(this.o.rules, { conversation: scoredState, turn: scored }, { resolveAbove: this.o.resolveAbove }, now, this.newId);
+      const changed = armAlerts(this.o.quality, outcome.changed, now);
+      const alerted = withAlerts(scoredState, changed);
+      const guidance = suggestPrompts(this.o.playbook, alerted, scored, outcome.fresh, now, this.newId);
+      const quality = applyQuality(this.o.quality, withPrompts(alerted, guidance), scored, now, this.newId, priorContacts);
+      const after = quality.conversation;
+      const prompts = [...guidance, ...quality.prompts];
+      const known = new Set(before.alerts.map((a) => a.id));
+      return { conversation: after, result: { after, scored, prompts, changed, known, checklist: quality.checklist } };
+    });
+    if (!applied) return;
+    const { after, scored, prompts, changed, known, checklist } = applied;
     this.emit('turn', after, scored, acceptedAt);
+    if (checklist) this.emit('checklist', after, checklist);
     for (const prompt of prompts) this.emit('prompt', after, prompt);
-    const known = new Set(before.alerts.map((a) => a.id));
-    for (const alert of outcome.changed) this.emit('alert', after, alert, known.has(alert.id) ? 'updated' : 'opened');
+    for (const alert of changed) this.emit('alert', after, alert, known.has(alert.id) ? 'updated' : 'opened');
     this.emit('conversation', after);
+  }
+
+  /** The events of an applied turn once more: at least once beats never, and every event carries an id. */
+  private announceAgain(c: Conversation, turnId: string): void {
+    const scored = c.turns.find((t) => t.turnId === turnId);
+    if (!scored) return;
+    this.emit('turn', c, scored, this.clock());
+    for (const prompt of c.prompts.filter((p) => p.turnId === turnId)) this.emit('prompt', c, prompt);
+    for (const alert of c.alerts.filter((a) => a.evidence.includes(turnId))) this.emit('alert', c, alert, 'updated');
+    this.emit('conversation', c);
   }
 }

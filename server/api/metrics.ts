@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Pipeline } from '../pipeline.ts';
+import type { TurnQueue } from '../queue/index.ts';
 
 /** Prometheus metrics for /metrics. Counts flow through the pipeline; it never reads them back. */
 export class Metrics {
@@ -56,6 +57,32 @@ export class Metrics {
     pipeline.on('alert', (_c, alert, change) => change === 'opened' && this.alerts.inc({ rule: alert.rule, severity: alert.severity }));
     pipeline.on('prompt', (_c, prompt) => this.prompts.inc({ source: prompt.source }));
     pipeline.on('failed', () => this.failures.inc());
+  }
+
+  /** Turn stream depth per shard, as the queue last measured it (Redis mode; empty in-process). */
+  observeQueue(queue: TurnQueue): void {
+    const perShard = (name: string, help: string, field: 'length' | 'lag' | 'pending') =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['shard'],
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const s of (await queue.stats()).shards) this.set({ shard: String(s.shard) }, s[field]);
+        },
+      });
+    perShard('rapport_stream_length', 'Entries in each turn stream shard', 'length');
+    perShard('rapport_stream_lag', 'Turns in each shard not yet read by any worker', 'lag');
+    perShard('rapport_stream_pending', 'Turns read by a worker and not yet acknowledged, per shard', 'pending');
+    new Gauge({
+      name: 'rapport_stream_shards_owned',
+      help: 'Turn stream shards this process is scoring',
+      registers: [this.registry],
+      async collect() {
+        this.set((await queue.stats()).owned);
+      },
+    });
   }
 
   observeBatch(model: string, size: number, ms: number): void {

@@ -1,11 +1,12 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../auth/http.ts';
 import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
-import { summarize, viewOf } from '../domain/conversation.ts';
+import { summarize, viewOf, type Conversation } from '../domain/conversation.ts';
 import { describe } from '../ingest/schema.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { Store } from '../store/index.ts';
+import { postContactSummary } from '../summary/post-contact.ts';
 import type { Metrics } from './metrics.ts';
 
 const boolean = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -65,18 +66,23 @@ export function apiRoutes({ store, pipeline, tokens, metrics, clock, models }: A
     res.json({ conversations: summaries });
   });
 
-  router.get('/api/conversations/:id', anyUser, async (req, res) => {
-    const c = await store.get(req.params.id as string);
-    if (!c) {
-      res.status(404).json({ error: `no conversation ${req.params.id}` });
-      return;
-    }
-    if (!canSeeConversation(req.principal!, c)) {
-      res.status(403).json({ error: 'this conversation belongs to another agent' });
-      return;
-    }
-    res.json(viewOf(c, clock()));
-  });
+  /** One conversation, as one of its renderings, to whoever may see it. */
+  const oneConversation =
+    (render: (c: Conversation, now: number) => unknown): RequestHandler =>
+    async (req, res) => {
+      const c = await store.get(req.params.id as string);
+      if (!c) {
+        res.status(404).json({ error: `no conversation ${req.params.id}` });
+        return;
+      }
+      if (!canSeeConversation(req.principal!, c)) {
+        res.status(403).json({ error: 'this conversation belongs to another agent' });
+        return;
+      }
+      res.json(render(c, clock()));
+    };
+  router.get('/api/conversations/:id', anyUser, oneConversation(viewOf));
+  router.get('/api/conversations/:id/summary', anyUser, oneConversation(postContactSummary));
 
   router.put('/api/conversations/:id/note', requireRole(tokens, ['qa', 'supervisor']), async (req, res) => {
     const note = z.strictObject({ note: z.string().max(5000) }).safeParse(req.body);
@@ -97,7 +103,7 @@ export function apiRoutes({ store, pipeline, tokens, metrics, clock, models }: A
 
   router.get('/healthz', async (_req, res) => {
     const storeReady = await store.ready().catch(() => false);
-    res.status(storeReady ? 200 : 503).json({ status: storeReady ? 'ok' : 'unavailable', store: { kind: store.kind, ready: storeReady }, models, pending: pipeline.pending });
+    res.status(storeReady ? 200 : 503).json({ status: storeReady ? 'ok' : 'unavailable', store: { kind: store.kind, ready: storeReady }, queue: pipeline.queue.kind, models, pending: pipeline.pending });
   });
 
   router.get('/metrics', async (_req, res) => {

@@ -24,10 +24,12 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export function startDemo(ingest: Ingest, log: Logger, o: DemoOptions): () => void {
   const stop = new AbortController();
   const signal = stop.signal;
+  // Ids unique to this start, so a restart against a persistent (Redis) store begins fresh conversations.
+  const run = Date.now().toString(36);
 
   const play = async (round: number, index: number) => {
     const script = DEMO_CONVERSATIONS[index]!;
-    const conversationId = `demo-${round}-${script.key}`;
+    const conversationId = `demo-${run}-${round}-${script.key}`;
     await sleep(index * o.staggerMs, signal);
     for (const [n, [speaker, text]] of script.turns.entries()) {
       if (signal.aborted) return;

@@ -20,6 +20,23 @@ export interface Alert {
   acknowledgedBy?: string;
   resolvedAt?: number;
   resolution?: string;
+  /** When an open alert must be acknowledged by; past it, it escalates (server/quality/deadlines.ts). */
+  ackDueAt?: number;
+  /** The role expected to acknowledge it now: escalation moves it along the configured chain. */
+  notify?: string;
+  escalations?: AlertEscalation[];
+  /** The supervisor who will follow this alert up. */
+  assignedTo?: string;
+  assignedBy?: string;
+  assignedAt?: number;
+}
+
+/** One missed acknowledgement deadline: the severity went up and the next role was notified. */
+export interface AlertEscalation {
+  at: number;
+  from: Severity;
+  to: Severity;
+  notify: string;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
@@ -39,6 +56,12 @@ export function isActive(alert: Alert): boolean {
 export function acknowledge(alert: Alert, by: string, now: number): Alert {
   if (alert.state !== 'open') return alert;
   return { ...alert, state: 'acknowledged', acknowledgedAt: now, acknowledgedBy: by, updatedAt: now };
+}
+
+/** Hands an unresolved alert to a named supervisor; reassigning to the same person changes nothing. */
+export function assign(alert: Alert, to: string, by: string, now: number): Alert {
+  if (alert.state === 'resolved' || alert.assignedTo === to) return alert;
+  return { ...alert, assignedTo: to, assignedBy: by, assignedAt: now, updatedAt: now };
 }
 
 export function resolve(alert: Alert, resolution: string, now: number): Alert {

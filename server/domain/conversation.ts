@@ -3,6 +3,11 @@ import { curveOf, smooth, type CurvePoint } from './curve.ts';
 import { detectLanguage, type Language } from './language.ts';
 import type { Prompt, PromptFeedback } from './prompt.ts';
 import type { Channel, Score, ScoredTurn, SentimentLabel, Speaker, Turn } from './turn.ts';
+import type { Checklist } from '../quality/checklist.ts';
+import { earliestAckDue } from '../quality/deadlines.ts';
+import type { Feedback } from '../quality/feedback.ts';
+import { headlineComplaint, type Complaint } from '../quality/grading.ts';
+import type { Scorecard } from '../quality/scorecard.ts';
 
 /** One conversation's whole state. Every function here returns a new value; nothing mutates. */
 export interface Conversation {
@@ -29,6 +34,13 @@ export interface Conversation {
   /** Turn ids seen, final or partial, so a repeated turnId is idempotent. */
   seenTurnIds: string[];
   qaNote?: string;
+  /** Service quality (server/quality): the agent's checklist and the graded negative episodes, kept by the pipeline. */
+  checklist?: Checklist;
+  complaints?: Complaint[];
+  /** This customer's earlier conversations within the repeat-contact window, counted once. */
+  priorContacts?: number;
+  scorecard?: Scorecard;
+  feedback?: Feedback[];
 }
 
 export function newConversation(turn: Turn): Conversation {
@@ -169,6 +181,11 @@ export interface ConversationSummary {
   endSentiment: number | null;
   /** Started negative and ended positive. */
   recovered: boolean;
+  /** The complaint to show: the highest grade, the latest of equals, with its deadlines. */
+  complaint?: Complaint;
+  /** The earliest acknowledgement deadline of an open alert, for the wall's countdown. */
+  ackDueAt?: number;
+  checklistScore?: number;
 }
 
 export function summarize(c: Conversation, now: number): ConversationSummary {
@@ -206,6 +223,9 @@ export function summarize(c: Conversation, now: number): ConversationSummary {
     endSentiment,
     recovered:
       startSentiment !== null && endSentiment !== null && startSentiment < -RECOVERY_THRESHOLD && endSentiment > RECOVERY_THRESHOLD,
+    complaint: headlineComplaint(c.complaints ?? []),
+    ackDueAt: earliestAckDue(c.alerts),
+    checklistScore: c.checklist?.score,
   };
 }
 
@@ -217,6 +237,8 @@ export interface ConversationView extends ConversationSummary {
   prompts: Prompt[];
   curve: Record<Speaker, CurvePoint[]>;
   qaNote?: string;
+  checklist?: Checklist;
+  complaints: Complaint[];
 }
 
 export function viewOf(c: Conversation, now: number): ConversationView {
@@ -228,5 +250,7 @@ export function viewOf(c: Conversation, now: number): ConversationView {
     prompts: c.prompts,
     curve: { customer: curveOf(c.turns, 'customer'), agent: curveOf(c.turns, 'agent') },
     qaNote: c.qaNote,
+    checklist: c.checklist,
+    complaints: c.complaints ?? [],
   };
 }

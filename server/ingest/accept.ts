@@ -5,8 +5,11 @@ import { ConversationEndedError, type AcceptResult, type Pipeline } from '../pip
 import { SaturatedError } from '../scoring/index.ts';
 import { describe, EndInputSchema, TurnInputSchema, type Rejection, type TurnInput } from './schema.ts';
 
-/** Why a turn was refused: bad input, a conversation already ended, or scoring saturated (retry later). */
-export type RejectionCode = 'invalid' | 'ended' | 'saturated' | 'unknown';
+/**
+ * Why a turn was refused: bad input, a conversation already ended, no such conversation, or (retry
+ * later, with the same turnId) scoring saturated or the store unavailable.
+ */
+export type RejectionCode = 'invalid' | 'ended' | 'unknown' | 'saturated' | 'unavailable';
 export type Refusal = { ok: false; code: RejectionCode } & Rejection;
 export type IngestResult = ({ ok: true } & AcceptResult) | Refusal;
 export type EndResult = { ok: true; conversationId: string; endedAt?: number } | Refusal;
@@ -49,9 +52,13 @@ export class Ingest {
   async end(raw: unknown): Promise<EndResult> {
     const parsed = EndInputSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, code: 'invalid', errors: describe(parsed.error) };
-    const ended = await this.pipeline.end(parsed.data.conversationId);
-    if (!ended) return rejection('unknown', 'conversationId', `no conversation ${parsed.data.conversationId}`);
-    return { ok: true, conversationId: ended.id, endedAt: ended.endedAt };
+    try {
+      const ended = await this.pipeline.end(parsed.data.conversationId);
+      if (!ended) return rejection('unknown', 'conversationId', `no conversation ${parsed.data.conversationId}`);
+      return { ok: true, conversationId: ended.id, endedAt: ended.endedAt };
+    } catch (error) {
+      return rejection('unavailable', 'conversationId', `the conversation could not be ended: ${(error as Error).message}; retry`);
+    }
   }
 
   private async accept(raw: unknown): Promise<IngestResult> {
@@ -62,7 +69,8 @@ export class Ingest {
     } catch (error) {
       if (error instanceof ConversationEndedError) return rejection('ended', 'conversationId', error.message);
       if (error instanceof SaturatedError) return rejection('saturated', '(turn)', error.message);
-      throw error;
+      // Anything else (the store failing) is the sender's cue to retry; a repeated turnId is harmless.
+      return rejection('unavailable', '(turn)', `the turn could not be stored: ${(error as Error).message}; retry with the same turnId`);
     }
   }
 }

@@ -4,9 +4,9 @@ import type { TokenService } from '../auth/tokens.ts';
 import type { Ingest, IngestResult, Refusal, RejectionCode } from './accept.ts';
 import { MAX_BATCH } from './schema.ts';
 
-const STATUS: Record<RejectionCode, number> = { invalid: 400, ended: 409, saturated: 503, unknown: 404 };
+const STATUS: Record<RejectionCode, number> = { invalid: 400, ended: 409, unknown: 404, saturated: 503, unavailable: 503 };
 
-function statusOf(results: readonly IngestResult[]): number {
+export function statusOf(results: readonly IngestResult[]): number {
   const rejected = results.filter((r): r is Refusal => !r.ok);
   if (rejected.length === 0) return 202;
   if (rejected.length < results.length) return 207;

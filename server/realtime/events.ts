@@ -6,6 +6,13 @@ import type { Alert } from '../domain/alert.ts';
 import type { ConversationSummary, ConversationView } from '../domain/conversation.ts';
 import type { Prompt, PromptFeedback } from '../domain/prompt.ts';
 import type { ScoredTurn, Speaker } from '../domain/turn.ts';
+import type { Checklist } from '../quality/checklist.ts';
+import type { ChurnRisk } from '../quality/churn.ts';
+import type { Feedback, FeedbackInput, FeedbackReport, PromptEffect } from '../quality/feedback.ts';
+import type { Complaint } from '../quality/grading.ts';
+import type { ConversationMetrics, MetricsReport } from '../quality/metrics.ts';
+import type { Sample } from '../quality/sampling.ts';
+import type { Scorecard, ScorecardEdit, ScorecardRollup } from '../quality/scorecard.ts';
 
 export type Ack<T = undefined> = (reply: { ok: true; data?: T } | { ok: false; error: string }) => void;
 
@@ -20,6 +27,12 @@ export interface PartialEvent {
   text: string;
 }
 
+/** The agent's service checklist after an agent turn changed it. */
+export interface ChecklistEvent {
+  conversationId: string;
+  checklist: Checklist;
+}
+
 /** /agent: an agent's own conversations only. */
 export interface AgentServerToClient {
   snapshot: (conversations: ConversationView[]) => void;
@@ -29,6 +42,7 @@ export interface AgentServerToClient {
   prompt: (prompt: Prompt) => void;
   alert: (alert: Alert) => void;
   'alert:update': (alert: Alert) => void;
+  checklist: (e: ChecklistEvent) => void;
 }
 
 export interface AgentClientToServer {
@@ -45,10 +59,13 @@ export interface SupervisorServerToClient {
   turn: (e: TurnEvent) => void;
   partial: (e: PartialEvent) => void;
   prompt: (prompt: Prompt) => void;
+  checklist: (e: ChecklistEvent) => void;
 }
 
 export interface SupervisorClientToServer {
   'alert:ack': (e: { alertId: string }, ack: Ack<Alert>) => void;
+  /** Hands an alert to a supervisor by name (often oneself). */
+  'alert:assign': (e: { alertId: string; to: string }, ack: Ack<Alert>) => void;
   whisper: (e: { conversationId: string; text: string }, ack: Ack<Prompt>) => void;
   watch: (e: { conversationId: string }, ack: Ack<ConversationView>) => void;
   unwatch: (e: { conversationId: string }) => void;
@@ -70,3 +87,62 @@ export interface IngestClientToServer {
 }
 
 export type NoEvents = Record<string, never>;
+
+// ---- service-quality REST (server/api/quality.ts) ----------------------------------------------
+
+export type {
+  Checklist,
+  ChurnRisk,
+  Complaint,
+  ConversationMetrics,
+  Feedback,
+  FeedbackReport,
+  MetricsReport,
+  PromptEffect,
+  Sample,
+  Scorecard,
+  ScorecardEdit,
+  ScorecardRollup,
+};
+
+/** GET /api/metrics/conversations/:id */
+export interface ConversationQualityReport {
+  metrics: ConversationMetrics;
+  checklist?: Checklist;
+  complaints: Complaint[];
+  promptEffects: PromptEffect[];
+  scorecard?: Scorecard;
+}
+
+/** GET /api/churn */
+export interface ChurnResponse {
+  customers: ChurnRisk[];
+}
+
+/** POST /api/qa/samples: the body. `from`/`to` are epoch ms or ISO dates; size, seed and weight default. */
+export interface QaSampleRequest {
+  from: number | string;
+  to: number | string;
+  size?: number;
+  seed?: string;
+  negativeWeight?: number;
+}
+
+/** POST /api/qa/samples: the sample and a scorecard per sampled conversation (existing ones kept). */
+export interface QaSampleResponse {
+  sampleId: string;
+  from: number;
+  to: number;
+  sample: Sample;
+  scorecards: Scorecard[];
+}
+
+/** GET /api/qa/scorecards/rollup */
+export interface ScorecardRollupResponse {
+  agents: ScorecardRollup[];
+}
+
+/** POST /api/feedback: the body; the reply is the stored `Feedback` (201). */
+export interface FeedbackRequest extends FeedbackInput {
+  conversationId: string;
+}

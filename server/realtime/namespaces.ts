@@ -43,28 +43,30 @@ export function attachRealtime({ io, pipeline, store, tokens, clock }: RealtimeD
 
   agents.on('connection', async (socket: Socket<AgentClientToServer, AgentServerToClient, NoEvents, SocketData>) => {
     const agentId = socket.data.principal.id;
-    await socket.join(agentRoom(agentId));
-    // A recovered connection already got what it missed; a fresh one gets the current state.
-    if (!socket.recovered) {
-      const live = await store.list({ status: 'live', agentId });
-      socket.emit('snapshot', live.map((c) => viewOf(c, clock())));
-    }
+    // Handlers first: the client may emit as soon as it is connected, before the snapshot is read.
     socket.on('prompt:feedback', async (e, ack) => {
       const c = await store.get(e?.conversationId);
       if (!c || c.agentId !== agentId) return ack({ ok: false, error: 'no such conversation of yours' });
       const prompt = await pipeline.promptFeedback(e.conversationId, e.promptId, e.feedback);
       ack(prompt ? { ok: true } : { ok: false, error: 'no such prompt' });
     });
+    await socket.join(agentRoom(agentId));
+    // A recovered connection already got what it missed; a fresh one gets the current state.
+    if (!socket.recovered) {
+      const live = await store.list({ status: 'live', agentId });
+      socket.emit('snapshot', live.map((c) => viewOf(c, clock())));
+    }
   });
 
   supervisors.on('connection', async (socket) => {
-    await socket.join(SUPERVISORS);
-    if (!socket.recovered) {
-      const live = await store.list({ status: 'live' });
-      socket.emit('wall', live.map((c) => summarize(c, clock())));
-    }
     socket.on('alert:ack', async (e, ack) => {
       const alert = await pipeline.acknowledgeAlert(String(e?.alertId), socket.data.principal.name);
+      ack(alert ? { ok: true, data: alert } : { ok: false, error: 'no such alert' });
+    });
+    socket.on('alert:assign', async (e, ack) => {
+      const to = typeof e?.to === 'string' ? e.to.trim() : '';
+      if (!to || to.length > 100) return ack({ ok: false, error: 'assign needs a supervisor name of 1 to 100 characters' });
+      const alert = await pipeline.assignAlert(String(e?.alertId), to, socket.data.principal.name);
       ack(alert ? { ok: true, data: alert } : { ok: false, error: 'no such alert' });
     });
     socket.on('whisper', async (e, ack) => {
@@ -80,6 +82,11 @@ export function attachRealtime({ io, pipeline, store, tokens, clock }: RealtimeD
       ack({ ok: true, data: viewOf(c, clock()) });
     });
     socket.on('unwatch', (e) => void socket.leave(watchRoom(String(e?.conversationId))));
+    await socket.join(SUPERVISORS);
+    if (!socket.recovered) {
+      const live = await store.list({ status: 'live' });
+      socket.emit('wall', live.map((c) => summarize(c, clock())));
+    }
   });
 
   const toAgent = (c: Conversation) => (c.agentId ? agents.to(agentRoom(c.agentId)) : undefined);
@@ -93,6 +100,11 @@ export function attachRealtime({ io, pipeline, store, tokens, clock }: RealtimeD
     const e = { conversationId: c.id, speaker: turn.speaker, text: turn.text };
     toAgent(c)?.emit('partial', e);
     supervisors.to(watchRoom(c.id)).emit('partial', e);
+  });
+  pipeline.on('checklist', (c, checklist) => {
+    const e = { conversationId: c.id, checklist };
+    toAgent(c)?.emit('checklist', e);
+    supervisors.to(watchRoom(c.id)).emit('checklist', e);
   });
   pipeline.on('prompt', (c, prompt) => {
     toAgent(c)?.emit('prompt', prompt);

@@ -46,6 +46,8 @@ export async function createScorer(o: ScorerOptions): Promise<Scorer> {
   const sentiment = await load(o.sentimentModel, o);
   assertSentimentLabels(sentiment.labels, sentiment.id);
   const emotion = o.emotionModel ? await load(o.emotionModel, o) : undefined;
+  // onnxruntime's first run allocates and optimises; pay that at start-up, not on a customer's turn.
+  await Promise.all([sentiment.classify(['warm-up turn']), emotion?.classify(['warm-up turn'])]);
 
   const batcherFor = (c: Classifier) =>
     new MicroBatcher<string, Record<string, number>>((texts) => c.classify(texts), {

@@ -1,5 +1,5 @@
 import type { Conversation } from '../domain/conversation.ts';
-import { matches, type ConversationQuery, type Store } from './store.ts';
+import { matches, type Change, type ConversationQuery, type Store } from './store.ts';
 
 /** The embedded store of the one-command start: fast, and gone when the process ends. */
 export class MemoryStore implements Store {
@@ -14,6 +14,13 @@ export class MemoryStore implements Store {
   async save(c: Conversation): Promise<void> {
     this.conversations.set(c.id, c);
     for (const a of c.alerts) this.alertIndex.set(a.id, c.id);
+  }
+
+  /** Atomic without locks: nothing awaits between the read and the write. */
+  async update<T>(id: string, change: (current: Conversation | undefined) => Change<T>): Promise<T> {
+    const { conversation, result } = change(this.conversations.get(id));
+    if (conversation) await this.save(conversation);
+    return result;
   }
 
   async list(q: ConversationQuery): Promise<Conversation[]> {

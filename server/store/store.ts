@@ -1,5 +1,10 @@
 import type { Conversation } from '../domain/conversation.ts';
 
+export interface Change<T> {
+  conversation?: Conversation;
+  result: T;
+}
+
 export interface ConversationQuery {
   status?: 'live' | 'ended';
   agentId?: string;
@@ -19,6 +24,12 @@ export interface Store {
   readonly kind: 'memory' | 'redis';
   get(conversationId: string): Promise<Conversation | undefined>;
   save(conversation: Conversation): Promise<void>;
+  /**
+   * Atomic read-modify-write of one conversation, safe against writers in other processes (the Redis
+   * store retries on a concurrent write). `change` sees the current state and returns what to write
+   * (none: write nothing) and what to hand back; it may run more than once, so it must be pure.
+   */
+  update<T>(conversationId: string, change: (current: Conversation | undefined) => Change<T>): Promise<T>;
   list(query: ConversationQuery): Promise<Conversation[]>;
   /** The conversation an alert belongs to, for acknowledging by alert id. */
   conversationOfAlert(alertId: string): Promise<string | undefined>;

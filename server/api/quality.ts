@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { requireRole } from '../auth/http.ts';
+import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
+import type { Conversation } from '../domain/conversation.ts';
+import { describe } from '../ingest/schema.ts';
+import type { Pipeline } from '../pipeline.ts';
+import type { ChurnResponse, ConversationQualityReport, QaSampleResponse, ScorecardRollupResponse } from '../realtime/events.ts';
+import { churnRisks } from '../quality/churn.ts';
+import type { QualityConfig } from '../quality/config.ts';
+import { correctionsTsv, feedbackReport, promptEffect, withFeedback } from '../quality/feedback.ts';
+import { conversationMetrics, metricsReport } from '../quality/metrics.ts';
+import { drawSample } from '../quality/sampling.ts';
+import { editScorecard, newScorecard, rollup, ScorecardEditSchema, UnknownCriterionError, type Scorecard } from '../quality/scorecard.ts';
+import type { Store } from '../store/index.ts';
+
+export interface QualityApiDeps {
+  store: Store;
+  pipeline: Pipeline;
+  tokens: TokenService;
+  config: QualityConfig;
+  clock: () => number;
+  newId?: () => string;
+}
+
+const DAY = 86_400_000;
+/** Without `from`, reports look back this far. */
+const DEFAULT_PERIOD_DAYS = 30;
+const epoch = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.iso.date().transform((s) => Date.parse(s))]);
+const Period = z.object({ from: epoch.optional(), to: epoch.optional() });
+const MetricsQuery = Period.extend({ team: z.string().min(1).optional(), status: z.enum(['ended', 'live', 'all']).default('ended') });
+const SampleBody = z.strictObject({
+  from: epoch,
+  to: epoch,
+  size: z.number().int().min(1).max(1000).default(20),
+  seed: z.string().min(1).max(100).optional(),
+  negativeWeight: z.number().positive().max(100).optional(),
+});
+const FeedbackBody = z.strictObject({
+  conversationId: z.string().min(1),
+  target: z.enum(['alert', 'prompt']),
+  id: z.string().min(1),
+  verdict: z.enum(['wrong', 'helpful']),
+  correctLabel: z.enum(['negative', 'neutral', 'positive']).optional(),
+});
+
+function invalid(res: Response, error: z.ZodError): void {
+  res.status(400).json({ errors: describe(error) });
+}
+
+/**
+ * Service-quality REST: metrics and churn for supervisors; QA samples and scorecards for QA (and
+ * supervisors); alert and prompt feedback for anyone signed in, agents on their own conversations only.
+ * Routes read the store and call pure functions in server/quality; writes go through the pipeline.
+ */
+export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = randomUUID }: QualityApiDeps): Router {
+  const router = Router();
+  const supervisors = requireRole(tokens, ['supervisor']);
+  const qa = requireRole(tokens, ['qa', 'supervisor']);
+  const anyUser = requireRole(tokens, ['agent', 'supervisor', 'qa']);
+  const inPeriod = (p: { from?: number; to?: number }) => store.list({ from: p.from ?? clock() - DEFAULT_PERIOD_DAYS * DAY, to: p.to });
+
+  router.get('/api/metrics/agents', supervisors, async (req, res) => {
+    const q = MetricsQuery.safeParse(req.query);
+    if (!q.success) return invalid(res, q.error);
+    const { status, team, ...period } = q.data;
+    const found = (await inPeriod(period)).filter((c) => status === 'all' || c.status === status);
+    res.json(metricsReport(found, config.metrics, clock(), { ...period, team }));
+  });
+
+  router.get('/api/metrics/conversations/:id', anyUser, async (req, res) => {
+    const c = await store.get(req.params.id as string);
+    if (!c) return void res.status(404).json({ error: `no conversation ${req.params.id}` });
+    if (!canSeeConversation(req.principal!, c)) return void res.status(403).json({ error: 'this conversation belongs to another agent' });
+    const report: ConversationQualityReport = {
+      metrics: conversationMetrics(c, config.metrics, clock()),
+      checklist: c.checklist,
+      complaints: c.complaints ?? [],
+      promptEffects: c.prompts.map((p) => promptEffect(c, p)),
+      scorecard: req.principal!.role === 'agent' && c.scorecard?.status !== 'final' ? undefined : c.scorecard,
+    };
+    res.json(report);
+  });
+
+  router.get('/api/churn', supervisors, async (req, res) => {
+    const q = Period.safeParse(req.query);
+    if (!q.success) return invalid(res, q.error);
+    const body: ChurnResponse = { customers: churnRisks(await inPeriod(q.data), config.churn) };
+    res.json(body);
+  });
+
+  router.post('/api/qa/samples', qa, async (req, res) => {
+    const body = SampleBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    const { from, to, size, negativeWeight } = body.data;
+    // Without a seed one is made up and returned, so the same sample can be drawn again.
+    const seed = body.data.seed ?? newId().slice(0, 8);
+    const sample = drawSample(await store.list({ from, to, status: 'ended' }), { size, seed, negativeWeight }, config.sampling);
+    const sampleId = `${new Date(from).toISOString()}..${new Date(to).toISOString()}#${seed}`;
+    const scorecards = await Promise.all(
+      sample.conversationIds.map((id) =>
+        pipeline.updateConversation(id, (c): { conversation: Conversation; result: Scorecard } => {
+          if (c.scorecard) return { conversation: c, result: c.scorecard };
+          const scorecard = newScorecard(config.scorecard, c, clock(), sampleId);
+          return { conversation: { ...c, scorecard }, result: scorecard };
+        }),
+      ),
+    );
+    const response: QaSampleResponse = { sampleId, from, to, sample, scorecards: scorecards.filter((s): s is Scorecard => s !== undefined) };
+    res.json(response);
+  });
+
+  router.get('/api/qa/scorecards/rollup', qa, async (req, res) => {
+    const q = Period.safeParse(req.query);
+    if (!q.success) return invalid(res, q.error);
+    const cards = (await inPeriod(q.data)).map((c) => c.scorecard).filter((s): s is Scorecard => s !== undefined);
+    const body: ScorecardRollupResponse = { agents: rollup(cards) };
+    res.json(body);
+  });
+
+  router.get('/api/qa/scorecards/:conversationId', qa, async (req, res) => {
+    const c = await store.get(req.params.conversationId as string);
+    if (!c) return void res.status(404).json({ error: `no conversation ${req.params.conversationId}` });
+    // A conversation outside any sample still gets an auto-filled draft, saved on the first edit.
+    res.json(c.scorecard ?? newScorecard(config.scorecard, c, clock()));
+  });
+
+  router.put('/api/qa/scorecards/:conversationId', qa, async (req, res) => {
+    const edit = ScorecardEditSchema.safeParse(req.body);
+    if (!edit.success) return invalid(res, edit.error);
+    const by = req.principal!.name;
+    try {
+      const card = await pipeline.updateConversation(req.params.conversationId as string, (c) => {
+        const scorecard = editScorecard(c.scorecard ?? newScorecard(config.scorecard, c, clock()), edit.data, by, clock());
+        return { conversation: { ...c, scorecard }, result: scorecard };
+      });
+      if (!card) res.status(404).json({ error: `no conversation ${req.params.conversationId}` });
+      else res.json(card);
+    } catch (error) {
+      if (!(error instanceof UnknownCriterionError)) throw error;
+      res.status(400).json({ errors: [{ field: 'criteria', message: error.message }] });
+    }
+  });
+
+  router.post('/api/feedback', anyUser, async (req, res) => {
+    const body = FeedbackBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    const { conversationId, ...input } = body.data;
+    const principal = req.principal!;
+    const c = await store.get(conversationId);
+    if (!c) return void res.status(404).json({ error: `no conversation ${conversationId}` });
+    if (!canSeeConversation(principal, c)) return void res.status(403).json({ error: 'this conversation belongs to another agent' });
+    const id = newId();
+    const feedback = await pipeline.updateConversation(conversationId, (current) => {
+      const done = withFeedback(current, input, { by: principal.id, role: principal.role }, clock(), id);
+      return done && { conversation: done.conversation, result: done.feedback };
+    });
+    if (!feedback) res.status(404).json({ error: `no ${input.target} ${input.id} in conversation ${conversationId}` });
+    else res.status(201).json(feedback);
+  });
+
+  router.get('/api/feedback/report', qa, async (req, res) => {
+    const q = Period.safeParse(req.query);
+    if (!q.success) return invalid(res, q.error);
+    res.json(feedbackReport(await inPeriod(q.data)));
+  });
+
+  router.get('/api/feedback/export.tsv', qa, async (req, res) => {
+    const q = Period.safeParse(req.query);
+    if (!q.success) return invalid(res, q.error);
+    res
+      .type('text/tab-separated-values; charset=utf-8')
+      .attachment('rapport-corrections.tsv')
+      .send(correctionsTsv(await inPeriod(q.data)));
+  });
+
+  return router;
+}

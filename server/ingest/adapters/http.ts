@@ -1,0 +1,103 @@
+import express, { Router } from 'express';
+import { requireRole } from '../../auth/http.ts';
+import type { TokenService } from '../../auth/tokens.ts';
+import { viewOf } from '../../domain/conversation.ts';
+import type { Store } from '../../store/index.ts';
+import type { Ingest, IngestResult } from '../accept.ts';
+import { statusOf } from '../http.ts';
+import { OTHER_ROLE } from '../roles.ts';
+import type { TurnInput } from '../schema.ts';
+import { FORMATS, FormatError, parseTranscript, toCanonical, type FormatName } from './index.ts';
+import { scoreOffline, type OfflineScoring } from './offline.ts';
+
+/** Text formats (WebVTT, SRT, CSV, JSON Lines) arrive as text; Contact Lens and Genesys as JSON or JSON Lines. */
+const TEXT_TYPES = ['text/*', 'application/x-ndjson', 'application/jsonl', 'application/x-subrip'];
+const BODY_LIMIT = '4mb';
+
+export interface AdapterDeps {
+  ingest: Ingest;
+  tokens: TokenService;
+  store: Store;
+  offline: OfflineScoring;
+  clock: () => number;
+}
+
+/**
+ * POST /api/ingest/:format: a vendor's payload (one Contact Lens or Genesys event, or a whole file)
+ * turned into canonical turns and sent through the ingest door, in order. Query: conversationId (for
+ * formats that do not name one), startAt (epoch ms the recording began, for offset-only formats),
+ * swapRoles=true (agent and customer the other way round), end=false (keep the conversation open
+ * even though the payload says it ended).
+ */
+export function adapterRoutes({ ingest, tokens, store, offline, clock }: AdapterDeps): Router {
+  const router = Router();
+  router.post(
+    '/api/ingest/:format',
+    requireRole(tokens, ['ingest']),
+    express.text({ type: TEXT_TYPES, limit: BODY_LIMIT }),
+    async (req, res) => {
+      const format = req.params.format as FormatName;
+      if (!FORMATS.includes(format)) {
+        res.status(404).json({ ok: false, code: 'invalid', errors: [{ field: 'format', message: `unknown format; one of ${FORMATS.join(', ')}` }] });
+        return;
+      }
+      const q = req.query as Record<string, string | undefined>;
+      let conversations;
+      try {
+        const startAt = q.startAt === undefined ? undefined : Number(q.startAt);
+        conversations = toCanonical(parseTranscript(format, req.body), { conversationId: q.conversationId, startAt, swapRoles: q.swapRoles === 'true' });
+      } catch (error) {
+        if (!(error instanceof FormatError)) throw error;
+        res.status(400).json({ ok: false, code: 'invalid', errors: [{ field: error.where, message: error.detail }] });
+        return;
+      }
+      const replies = [];
+      for (const c of conversations) {
+        const results: IngestResult[] = [];
+        // One after another, so that turns keep the order the vendor sent them in.
+        for (const turn of c.turns) results.push(await ingest.turn(turn));
+        const end = c.ended && q.end !== 'false' ? await ingest.end({ conversationId: c.conversationId }) : undefined;
+        const accepted = results.filter((r) => r.ok).length;
+        replies.push({ conversationId: c.conversationId, roles: c.roles, accepted, rejected: results.length - accepted, ended: end?.ok === true, results });
+      }
+      res.status(statusOf(replies.flatMap((r) => r.results))).json({ format, conversations: replies });
+    },
+  );
+
+  /**
+   * The one action that corrects roles inferred the wrong way round, after the fact: every turn's
+   * speaker is swapped and the conversation re-scored (emotions and alerts follow the customer), as if
+   * it had come in that way. Only for ended conversations: a live one would race its own new turns.
+   */
+  router.post('/api/conversations/:id/swap-roles', requireRole(tokens, ['supervisor', 'qa']), async (req, res) => {
+    const c = await store.get(req.params.id as string);
+    if (!c) {
+      res.status(404).json({ error: `no conversation ${req.params.id}` });
+      return;
+    }
+    if (c.status !== 'ended') {
+      res.status(409).json({ error: 'swap roles once the conversation has ended, or send it with swapRoles=true' });
+      return;
+    }
+    const turns = c.turns.map(
+      (t): TurnInput => ({
+        conversationId: t.conversationId,
+        turnId: t.turnId,
+        speaker: OTHER_ROLE[t.speaker],
+        text: t.text,
+        channel: t.channel,
+        final: true,
+        at: t.at,
+        agentId: t.agentId,
+        customerId: t.customerId,
+        queue: t.queue,
+        lang: t.lang,
+      }),
+    );
+    const { conversation } = await scoreOffline(c.id, turns, offline);
+    const swapped = { ...conversation, endedAt: c.endedAt, qaNote: c.qaNote, updatedAt: clock() };
+    await store.save(swapped);
+    res.json(viewOf(swapped, clock()));
+  });
+  return router;
+}

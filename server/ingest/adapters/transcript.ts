@@ -1,0 +1,148 @@
+import type { z } from 'zod';
+import type { Channel, Speaker } from '../../domain/turn.ts';
+
+/** Every format Rapport reads, by the name used in endpoints (`/api/ingest/:format`) and on the command line. */
+export const FORMATS = ['contact-lens-realtime', 'contact-lens-post-call', 'genesys', 'webvtt', 'srt', 'jsonl', 'csv'] as const;
+export type FormatName = (typeof FORMATS)[number];
+
+/**
+ * One utterance as a vendor's format gives it, before roles and times are settled. `speaker` is set
+ * where the format says who spoke; otherwise `party` carries the name it uses (a voice tag, a chat
+ * author) and roles are inferred from the text (see roles.ts).
+ */
+export interface SourceTurn {
+  conversationId?: string;
+  turnId?: string;
+  speaker?: Speaker;
+  party?: string;
+  text: string;
+  /** Milliseconds from the start of the recording, for formats that only know offsets. */
+  offsetMs?: number;
+  /** Absolute time, for formats that know it. */
+  at?: number | string;
+  final: boolean;
+  channel?: Channel;
+  agentId?: string;
+  customerId?: string;
+  queue?: string;
+  lang?: string;
+}
+
+export interface Transcript {
+  format: FormatName;
+  turns: SourceTurn[];
+  /** The source says the contact is over (Contact Lens COMPLETED, Genesys SESSION_ENDED). */
+  ended: boolean;
+}
+
+/** A file or payload Rapport cannot read, naming where: "webvtt: line 7: ..." or "genesys: eventBody.transcripts.0.channel: ...". */
+export class FormatError extends Error {
+  constructor(
+    readonly format: FormatName,
+    readonly where: string,
+    readonly detail: string,
+  ) {
+    super(`${format}: ${where}: ${detail}`);
+    this.name = 'FormatError';
+  }
+}
+
+/** Validates one JSON value against a vendor schema; the first problem becomes a FormatError naming its field. */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, format: FormatName, where: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.join('.');
+  throw new FormatError(format, [where, field].filter(Boolean).join(': ') || '(document)', issue.message);
+}
+
+/**
+ * The JSON values of a payload that is one JSON document (an object or an array of them) or JSON
+ * Lines, each with where it came from, so errors can name the line or the array index.
+ */
+export function jsonValues(input: unknown, format: FormatName): { value: unknown; where: string }[] {
+  if (typeof input !== 'string') return Array.isArray(input) ? input.map((value, i) => ({ value, where: `[${i}]` })) : [{ value: input, where: '' }];
+  const text = input.replace(/^\uFEFF/u, '').trim();
+  if (text === '') throw new FormatError(format, '(document)', 'is empty');
+  try {
+    return jsonValues(JSON.parse(text) as unknown, format);
+  } catch (error) {
+    if (error instanceof FormatError) throw error;
+  }
+  return jsonLines(text, format);
+}
+
+/** Non-blank lines parsed as JSON, each tagged "line N". */
+export function jsonLines(text: string, format: FormatName): { value: unknown; where: string }[] {
+  const values: { value: unknown; where: string }[] = [];
+  text.split(/\r?\n/u).forEach((line, i) => {
+    if (line.trim() === '') return;
+    const where = `line ${i + 1}`;
+    try {
+      values.push({ value: JSON.parse(line) as unknown, where });
+    } catch (error) {
+      throw new FormatError(format, where, `not valid JSON (${(error as Error).message})`);
+    }
+  });
+  if (values.length === 0) throw new FormatError(format, '(document)', 'is empty');
+  return values;
+}
+
+/** "en-US" -> "en": the languages Rapport's models know, by a vendor's language code. */
+export function languageOf(code: string | undefined): string | undefined {
+  const base = code?.toLowerCase().split(/[-_]/u)[0];
+  return base === 'en' || base === 'zh' ? base : undefined;
+}
+
+/** Subtitle blocks (WebVTT, SRT): runs of non-blank lines with the line number of their first line. */
+export function blocksOf(text: string): { firstLine: number; lines: string[] }[] {
+  const blocks: { firstLine: number; lines: string[] }[] = [];
+  let current: { firstLine: number; lines: string[] } | undefined;
+  text
+    .replace(/^\uFEFF/u, '')
+    .split(/\r?\n/u)
+    .forEach((line, i) => {
+      if (line.trim() === '') current = undefined;
+      else if (current) current.lines.push(line);
+      else blocks.push((current = { firstLine: i + 1, lines: [line] }));
+    });
+  return blocks;
+}
+
+const TIMECODE = /^(?:(\d{1,3}):)?([0-5]\d):([0-5]\d)[.,](\d{3})$/u;
+
+/** "01:02:03.456" or "02:03,456" -> milliseconds; undefined when it is not a timecode. */
+export function timecodeMs(text: string): number | undefined {
+  const m = TIMECODE.exec(text.trim());
+  if (!m) return undefined;
+  return ((Number(m[1] ?? 0) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]);
+}
+
+/** "start --> end [settings]" -> the start in ms; the error says what a cue timing line must look like. */
+export function cueStartMs(line: string, format: FormatName, lineNumber: number, separator: '.' | ','): number {
+  const [start, rest] = line.split('-->');
+  const end = rest?.trim().split(/\s+/u)[0];
+  const startMs = start === undefined ? undefined : timecodeMs(start);
+  if (startMs === undefined || end === undefined || timecodeMs(end) === undefined) {
+    throw new FormatError(format, `line ${lineNumber}`, `expected a cue timing like "00:00:01${separator}000 --> 00:00:04${separator}000", got "${line.trim()}"`);
+  }
+  return startMs;
+}
+
+/** "Agent: hello" -> party "Agent", text "hello": the speaker-prefix convention of plain transcripts. */
+export function splitSpeakerPrefix(text: string): { party?: string; text: string } {
+  const m = /^\s*\[?([\p{Lu}][\p{L}\d .'_-]{0,30}?)\]?\s*[:：]\s+(.*)$/su.exec(text);
+  return m ? { party: m[1]!.trim(), text: m[2]!.trim() } : { text: text.trim() };
+}
+
+/** Markup inside subtitle text (<i>, <b>, <c.x>, <font>) removed and the common entities decoded. */
+export function plainText(text: string): string {
+  return text
+    .replace(/<[^>]*>/gu, '')
+    .replace(/&nbsp;/gu, ' ')
+    .replace(/&lt;/gu, '<')
+    .replace(/&gt;/gu, '>')
+    .replace(/&amp;/gu, '&')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}

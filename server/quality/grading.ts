@@ -1,0 +1,148 @@
+import type { Conversation } from '../domain/conversation.ts';
+import type { ScoredTurn } from '../domain/turn.ts';
+import type { PhraseGroup } from '../rules/escalation-phrases.ts';
+import { PhraseMatcher } from '../rules/phrases.ts';
+import type { ComplaintGrade, QualityConfig } from './config.ts';
+
+/**
+ * Complaint grading. Each negative episode (a maximal run of customer turns whose smoothed mood is
+ * below zero) earns points for how deep and how long the negativity went, escalation phrases, a
+ * repeat contact and strong emotion; the points give the grade, and the grade gives the deadlines.
+ * A legal or regulator threat is major whatever the points.
+ */
+
+export interface ComplaintDeadlines {
+  /** Major complaints only: a manager must have taken it by then. */
+  managerBy?: number;
+  /** The customer must have had an answer by then. */
+  respondBy: number;
+  /** The problem must be resolved by then. */
+  resolveBy: number;
+}
+
+export interface Complaint {
+  /** The episode's first customer turn id: stable as the episode grows and is re-graded. */
+  id: string;
+  grade: ComplaintGrade;
+  points: number;
+  /** Each thing that earned points, in words. */
+  reasons: string[];
+  startedAt: number;
+  /** When the customer's mood went back to zero or above; absent while the episode goes on. */
+  endedAt?: number;
+  turnIds: string[];
+  lowestMood: number;
+  deadlines: ComplaintDeadlines;
+  /** Who must take it: major complaints go to a manager. */
+  owner: 'supervisor' | 'manager';
+}
+
+type GradingConfig = QualityConfig['grading'];
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const GRADE_RANK: Record<ComplaintGrade, number> = { general: 0, complex: 1, major: 2 };
+
+export function gradeRank(grade: ComplaintGrade): number {
+  return GRADE_RANK[grade];
+}
+
+/**
+ * The customer turns of each negative episode, in order. A turn is negative when its smoothed mood is
+ * below zero, or when `alsoNegative` says so (a complaint in so many words, whatever the model thinks).
+ */
+export function negativeEpisodes(c: Conversation, alsoNegative: (t: ScoredTurn) => boolean = () => false): { turns: ScoredTurn[]; endedAt?: number }[] {
+  const episodes: { turns: ScoredTurn[]; endedAt?: number }[] = [];
+  let current: ScoredTurn[] | undefined;
+  for (const turn of c.turns) {
+    if (turn.speaker !== 'customer') continue;
+    if (turn.smoothed < 0 || alsoNegative(turn)) {
+      if (!current) episodes.push({ turns: (current = []) });
+      current.push(turn);
+    } else if (current) {
+      episodes.at(-1)!.endedAt = turn.at;
+      current = undefined;
+    }
+  }
+  return episodes;
+}
+
+export type Grader = (c: Conversation) => Complaint[];
+
+/** `groups` are the escalation phrase groups of rules.yaml, so a phrase is listed in one place only. */
+export function createGrader(config: QualityConfig, groups: readonly PhraseGroup[]): Grader {
+  const g = config.grading;
+  const matcherOf = (triggers: readonly string[]) =>
+    groups.filter((group) => triggers.includes(group.trigger)).map((group) => ({ group, matcher: new PhraseMatcher(group.phrases) }));
+  const escalation = matcherOf(g.escalationTriggers);
+  const repeat = matcherOf(g.repeatTriggers);
+  const legal = matcherOf(g.legalTriggers);
+  const opening = matcherOf(g.episodeTriggers);
+  const saysComplaint = (t: ScoredTurn) => opening.some(({ matcher }) => matcher.find(t.text).length > 0);
+
+  const found = (matchers: typeof escalation, turns: readonly ScoredTurn[]) =>
+    matchers.filter(({ matcher }) => turns.some((t) => matcher.find(t.text).length > 0)).map(({ group }) => group);
+
+  return (c) =>
+    negativeEpisodes(c, saysComplaint).map(({ turns, endedAt }) => {
+      const first = turns[0]!;
+      const last = turns.at(-1)!;
+      const reasons: string[] = [];
+      let points = 0;
+      const add = (n: number, why: string) => {
+        if (n <= 0) return;
+        points += n;
+        reasons.push(`${why} (+${n})`);
+      };
+
+      const lowestMood = Math.min(...turns.map((t) => t.smoothed));
+      if (lowestMood <= g.strength.strong) add(g.points.strong, `very negative (lowest mood ${lowestMood.toFixed(2)})`);
+      else if (lowestMood <= g.strength.moderate) add(g.points.moderate, `clearly negative (lowest mood ${lowestMood.toFixed(2)})`);
+
+      const minutes = ((endedAt ?? last.at) - first.at) / MINUTE;
+      if (turns.length >= g.length.longTurns || minutes >= g.length.longMinutes) add(g.points.long, `long (${turns.length} turns, ${minutes.toFixed(1)} min)`);
+      else if (turns.length >= g.length.moderateTurns || minutes >= g.length.moderateMinutes)
+        add(g.points.moderateLength, `lasting (${turns.length} turns, ${minutes.toFixed(1)} min)`);
+
+      const escalated = found(escalation, turns);
+      if (escalated.length > 0)
+        add(
+          Math.min(g.points.maxEscalationPoints, escalated.length * g.points.escalationPhrase),
+          `escalation: ${escalated.map((e) => e.meaning).join(', ')}`,
+        );
+
+      const repeated = found(repeat, turns).length > 0;
+      if (repeated || (c.priorContacts ?? 0) > 0)
+        add(g.points.repeatContact, repeated ? 'says this is a repeat contact' : `contacted us ${c.priorContacts} time(s) in the last ${g.repeatContactDays} days`);
+
+      const emotional = turns.find(
+        (t) => t.score.emotion && g.emotion.labels.includes(t.score.emotion.label) && t.score.emotion.confidence >= g.emotion.minConfidence,
+      );
+      if (emotional) add(g.points.emotion, `sounds ${emotional.score.emotion!.label}`);
+
+      const threatened = found(legal, turns);
+      if (threatened.length > 0) reasons.push(`${threatened.map((t) => t.meaning).join(', ')} (major)`);
+      const grade: ComplaintGrade = threatened.length > 0 || points >= g.majorAt ? 'major' : points >= g.complexAt ? 'complex' : 'general';
+      const d = config.deadlines;
+      const deadlines: ComplaintDeadlines =
+        grade === 'major'
+          ? { managerBy: first.at + d.major.managerHours * HOUR, respondBy: first.at + d.major.respondHours * HOUR, resolveBy: first.at + d.major.resolveHours * HOUR }
+          : { respondBy: first.at + d[grade].respondHours * HOUR, resolveBy: first.at + d[grade].resolveHours * HOUR };
+      return {
+        id: first.turnId,
+        grade,
+        points,
+        reasons,
+        startedAt: first.at,
+        endedAt,
+        turnIds: turns.map((t) => t.turnId),
+        lowestMood: Number(lowestMood.toFixed(3)),
+        deadlines,
+        owner: grade === 'major' ? 'manager' : 'supervisor',
+      };
+    });
+}
+
+/** The complaint a wall tile shows: the highest grade, the latest of equals. */
+export function headlineComplaint(complaints: readonly Complaint[]): Complaint | undefined {
+  return complaints.reduce<Complaint | undefined>((best, c) => (best === undefined || gradeRank(c.grade) >= gradeRank(best.grade) ? c : best), undefined);
+}

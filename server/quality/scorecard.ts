@@ -1,0 +1,126 @@
+import { summarize, type Conversation } from '../domain/conversation.ts';
+import { z } from 'zod';
+import type { QualityConfig } from './config.ts';
+
+/**
+ * QA scorecards: the configured criteria, pre-filled where the checklist and the scores already
+ * answer, editable by QA. Scores run 0..1; the total is the weighted mean of the scored criteria, 0..100.
+ */
+
+export interface ScorecardCriterion {
+  id: string;
+  label: string;
+  weight: number;
+  /** null until someone (or the auto-fill) scores it. */
+  score: number | null;
+  /** How the score was set: by the auto-fill, or by a person. */
+  source: 'auto' | 'qa' | null;
+  note?: string;
+}
+
+export interface Scorecard {
+  conversationId: string;
+  agentId?: string;
+  /** The sample it was drawn in, `<from>..<to>#<seed>`. */
+  sampleId?: string;
+  criteria: ScorecardCriterion[];
+  /** 0..100; null while nothing is scored. */
+  total: number | null;
+  status: 'draft' | 'final';
+  comment?: string;
+  createdAt: number;
+  updatedAt: number;
+  updatedBy?: string;
+}
+
+type ScorecardConfig = QualityConfig['scorecard'];
+type Criterion = ScorecardConfig['criteria'][number];
+
+function autoScore(auto: Criterion['auto'], c: Conversation): number | null {
+  if (auto === undefined) return null;
+  const s = summarize(c, c.endedAt ?? c.updatedAt);
+  if (auto === 'sentiment:end') return s.endSentiment === null ? null : Number(((s.endSentiment + 1) / 2).toFixed(3));
+  if (auto === 'recovered') return s.startSentiment === null || s.startSentiment >= 0 ? null : s.recovered ? 1 : 0;
+  const item = c.checklist?.items.find((i) => `checklist:${i.id}` === auto);
+  // An item the queue does not require is not scored, rather than scored as missed.
+  return item === undefined ? null : item.status === 'done' ? 1 : item.status === 'partial' ? 0.5 : 0;
+}
+
+export function totalOf(criteria: readonly ScorecardCriterion[]): number | null {
+  const scored = criteria.filter((c) => c.score !== null);
+  const weight = scored.reduce((s, c) => s + c.weight, 0);
+  return weight === 0 ? null : Number(((100 * scored.reduce((s, c) => s + c.weight * c.score!, 0)) / weight).toFixed(1));
+}
+
+export function newScorecard(config: ScorecardConfig, c: Conversation, now: number, sampleId?: string): Scorecard {
+  const criteria = config.criteria.map((k) => {
+    const score = autoScore(k.auto, c);
+    return { id: k.id, label: k.label, weight: k.weight, score, source: score === null ? null : ('auto' as const) };
+  });
+  return { conversationId: c.id, agentId: c.agentId, sampleId, criteria, total: totalOf(criteria), status: 'draft', createdAt: now, updatedAt: now };
+}
+
+export const ScorecardEditSchema = z.strictObject({
+  criteria: z
+    .array(z.strictObject({ id: z.string().min(1), score: z.number().min(0).max(1).nullable(), note: z.string().max(2000).optional() }))
+    .optional(),
+  comment: z.string().max(5000).optional(),
+  status: z.enum(['draft', 'final']).optional(),
+});
+export type ScorecardEdit = z.infer<typeof ScorecardEditSchema>;
+
+export class UnknownCriterionError extends Error {
+  constructor(readonly ids: string[]) {
+    super(`no such criteria: ${ids.join(', ')}`);
+    this.name = 'UnknownCriterionError';
+  }
+}
+
+/** QA's edit: scores they set are marked `qa`; the total is recomputed. */
+export function editScorecard(card: Scorecard, edit: ScorecardEdit, by: string, now: number): Scorecard {
+  const edits = new Map((edit.criteria ?? []).map((e) => [e.id, e]));
+  const unknown = [...edits.keys()].filter((id) => !card.criteria.some((c) => c.id === id));
+  if (unknown.length > 0) throw new UnknownCriterionError(unknown);
+  const criteria = card.criteria.map((c) => {
+    const e = edits.get(c.id);
+    return e ? { ...c, score: e.score, source: e.score === null ? null : ('qa' as const), note: e.note ?? c.note } : c;
+  });
+  return {
+    ...card,
+    criteria,
+    total: totalOf(criteria),
+    comment: edit.comment ?? card.comment,
+    status: edit.status ?? card.status,
+    updatedAt: now,
+    updatedBy: by,
+  };
+}
+
+export interface ScorecardRollup {
+  agentId: string;
+  scorecards: number;
+  final: number;
+  avgTotal: number | null;
+  /** Mean score per criterion id, over the scorecards that scored it. */
+  criteria: Record<string, number | null>;
+}
+
+export function rollup(cards: readonly Scorecard[]): ScorecardRollup[] {
+  const byAgent = new Map<string, Scorecard[]>();
+  for (const card of cards) byAgent.set(card.agentId ?? 'unknown', [...(byAgent.get(card.agentId ?? 'unknown') ?? []), card]);
+  const mean = (xs: number[]) => (xs.length === 0 ? null : Number((xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)));
+  return [...byAgent]
+    .map(([agentId, cs]) => {
+      const ids = [...new Set(cs.flatMap((c) => c.criteria.map((k) => k.id)))];
+      return {
+        agentId,
+        scorecards: cs.length,
+        final: cs.filter((c) => c.status === 'final').length,
+        avgTotal: mean(cs.map((c) => c.total).filter((t): t is number => t !== null)),
+        criteria: Object.fromEntries(
+          ids.map((id) => [id, mean(cs.flatMap((c) => c.criteria.filter((k) => k.id === id && k.score !== null).map((k) => k.score!)))]),
+        ),
+      };
+    })
+    .sort((a, b) => a.agentId.localeCompare(b.agentId));
+}

@@ -1,0 +1,182 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Conversation } from '../domain/conversation.ts';
+import { matches, type Change, type ConversationQuery, type Store } from './store.ts';
+
+/**
+ * The production store: conversation state shared by every Rapport process through Redis.
+ *
+ * Key layout (all under `rapport:`):
+ *   conv:<id>          hash { rev, doc }: the whole aggregate as JSON and a revision for optimistic locking
+ *   conversations      zset of every conversation id, scored by start time
+ *   live / ended       zsets of ids by start time, one per status
+ *   agent:<agentId>    zset of that agent's conversation ids by start time
+ *   alert:<alertId>    string: the conversation the alert belongs to
+ *
+ * Expiry: a live conversation's keys live `liveTtlMs` from its last change (an abandoned call does not
+ * stay on the wall forever); an ended one is kept `retentionMs` for QA. Index zsets cannot expire per
+ * member, so readers drop members whose conversation has expired.
+ */
+
+export interface RedisStoreOptions {
+  /** How long an ended conversation is kept for QA. */
+  retentionMs: number;
+  /** How long a live conversation survives without any change. */
+  liveTtlMs: number;
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+const PREFIX = 'rapport:';
+const key = {
+  conv: (id: string) => `${PREFIX}conv:${id}`,
+  all: `${PREFIX}conversations`,
+  live: `${PREFIX}live`,
+  ended: `${PREFIX}ended`,
+  agent: (id: string) => `${PREFIX}agent:${id}`,
+  alert: (id: string) => `${PREFIX}alert:${id}`,
+};
+
+/**
+ * Writes a conversation and its index entries in one step, so a crash never leaves an index pointing
+ * at a state that was not written. ARGV[1] is the revision the writer read ('' = write regardless);
+ * on a mismatch nothing is written and the script returns -1.
+ * KEYS: conv, all, live, ended, agent (ignored when ARGV[6] is '0'), alert keys...
+ * ARGV: expected rev, doc, id, status, startedAt, has agent, ttl ms
+ */
+const SAVE_SCRIPT = `
+local rev = redis.call('HGET', KEYS[1], 'rev') or '0'
+if ARGV[1] ~= '' and rev ~= ARGV[1] then return -1 end
+local nextRev = tonumber(rev) + 1
+redis.call('HSET', KEYS[1], 'rev', nextRev, 'doc', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[7])
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[3])
+if ARGV[4] == 'live' then
+  redis.call('ZADD', KEYS[3], ARGV[5], ARGV[3])
+  redis.call('ZREM', KEYS[4], ARGV[3])
+else
+  redis.call('ZADD', KEYS[4], ARGV[5], ARGV[3])
+  redis.call('ZREM', KEYS[3], ARGV[3])
+end
+if ARGV[6] == '1' then redis.call('ZADD', KEYS[5], ARGV[5], ARGV[3]) end
+for i = 6, #KEYS do redis.call('SET', KEYS[i], ARGV[3], 'PX', ARGV[7]) end
+return nextRev
+`;
+
+/** How many times `update` re-reads after losing a race before it gives up. */
+const MAX_UPDATE_ATTEMPTS = 50;
+const PAGE = 200;
+const READY_TIMEOUT_MS = 1000;
+
+export class ConcurrentUpdateError extends Error {
+  constructor(readonly conversationId: string) {
+    super(`conversation ${conversationId} kept changing under ${MAX_UPDATE_ATTEMPTS} attempts to update it`);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+/**
+ * A connection with Rapport's settings: it reconnects forever, and commands issued while Redis is
+ * unreachable wait for the reconnect instead of failing, so a restart of redis-server is ridden out
+ * (a request in flight takes longer; a sender that gives up resends, and a resent turn is a duplicate).
+ * /healthz does not wait: it reports the outage.
+ */
+export function connectRedis(url: string, name: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    connectionName: `rapport:${name}`,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+    maxRetriesPerRequest: null,
+    ...options,
+  });
+}
+
+export class RedisStore implements Store {
+  readonly kind = 'redis';
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly o: RedisStoreOptions,
+  ) {}
+
+  async get(id: string): Promise<Conversation | undefined> {
+    const doc = await this.redis.hget(key.conv(id), 'doc');
+    return doc === null ? undefined : (JSON.parse(doc) as Conversation);
+  }
+
+  async save(c: Conversation): Promise<void> {
+    await this.write(c, '');
+  }
+
+  async update<T>(id: string, change: (current: Conversation | undefined) => Change<T>): Promise<T> {
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const [rev, doc] = await this.redis.hmget(key.conv(id), 'rev', 'doc');
+      const { conversation, result } = change(doc ? (JSON.parse(doc) as Conversation) : undefined);
+      if (!conversation) return result;
+      if (conversation.id !== id) throw new Error(`update of ${id} returned conversation ${conversation.id}`);
+      if ((await this.write(conversation, rev ?? '0')) >= 0) return result;
+    }
+    throw new ConcurrentUpdateError(id);
+  }
+
+  async list(q: ConversationQuery): Promise<Conversation[]> {
+    const index = q.agentId !== undefined ? key.agent(q.agentId) : q.status === 'live' ? key.live : q.status === 'ended' ? key.ended : key.all;
+    const max = q.to === undefined ? '+inf' : `(${q.to}`;
+    const min = q.from === undefined ? '-inf' : String(q.from);
+    const found: Conversation[] = [];
+    // Pages of ids newest first, until the limit is met or the index runs out.
+    for (let offset = 0; q.limit === undefined || found.length < q.limit; offset += PAGE) {
+      const ids = await this.redis.zrange(index, max, min, 'BYSCORE', 'REV', 'LIMIT', offset, PAGE);
+      if (ids.length === 0) break;
+      const docs = await this.fetch(ids);
+      const expired = ids.filter((_, i) => docs[i] === null);
+      if (expired.length > 0) await this.forget(index, expired);
+      for (const doc of docs) {
+        const c = doc === null ? undefined : (JSON.parse(doc) as Conversation);
+        if (c && matches(c, q)) found.push(c);
+      }
+      if (ids.length < PAGE) break;
+      // Expired members were removed from this index, which shifts the next page up.
+      offset -= expired.length;
+    }
+    // Members with equal start times come back in id order; sort so the result does not depend on it.
+    found.sort((a, b) => b.startedAt - a.startedAt);
+    return q.limit === undefined ? found : found.slice(0, q.limit);
+  }
+
+  async conversationOfAlert(alertId: string): Promise<string | undefined> {
+    return (await this.redis.get(key.alert(alertId))) ?? undefined;
+  }
+
+  /** Answers within a second: a health check must not wait out a reconnect. */
+  async ready(): Promise<boolean> {
+    const ping = this.redis.ping().then((reply) => reply === 'PONG', () => false);
+    const late = new Promise<false>((resolve) => setTimeout(resolve, READY_TIMEOUT_MS, false).unref());
+    return Promise.race([ping, late]);
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private async fetch(ids: string[]): Promise<(string | null)[]> {
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(key.conv(id), 'doc');
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, doc]) => {
+      if (error) throw error;
+      return doc as string | null;
+    });
+  }
+
+  /** Drops expired conversations from every index they may be in. */
+  private async forget(index: string, ids: string[]): Promise<void> {
+    const multi = this.redis.multi();
+    for (const k of new Set([index, key.all, key.live, key.ended])) multi.zrem(k, ...ids);
+    await multi.exec();
+  }
+
+  private async write(c: Conversation, expectedRev: string): Promise<number> {
+    const ttl = c.status === 'ended' ? this.o.retentionMs : this.o.liveTtlMs;
+    const keys = [key.conv(c.id), key.all, key.live, key.ended, key.agent(c.agentId ?? ''), ...c.alerts.map((a) => key.alert(a.id))];
+    const args = [expectedRev, JSON.stringify(c), c.id, c.status, String(c.startedAt), c.agentId === undefined ? '0' : '1', String(ttl)];
+    return (await this.redis.eval(SAVE_SCRIPT, keys.length, ...keys, ...args)) as number;
+  }
+}

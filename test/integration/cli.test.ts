@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Rapport } from '../../server/app.ts';
+import type { Alert } from '../../server/domain/alert.ts';
+import { RapportClient } from '../../bin/client.ts';
+import { replay } from '../../bin/replay.ts';
+import { scoreFiles, summaryTable } from '../../bin/score.ts';
+import { readTranscripts } from '../../bin/transcripts.ts';
+import { connectAs, MODEL_ARGS, nextEvent, startRapport, TEST_SECRET, tokenFor } from '../support/server.ts';
+
+const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures');
+const SAMPLES = ['contact-lens-realtime.jsonl', 'contact-lens-post-call.json', 'genesys-transcription.json', 'call.vtt', 'call.srt', 'chat.jsonl', 'chat-export.csv'];
+const ROOT = path.join(import.meta.dirname, '..', '..');
+
+let rapport: Rapport;
+let ingestToken: string;
+let supervisor: Socket;
+let out: string;
+
+beforeAll(async () => {
+  rapport = await startRapport();
+  ingestToken = await tokenFor(rapport, 'ingest', 'test-bridge');
+  supervisor = await connectAs(rapport, '/supervisor', await tokenFor(rapport, 'supervisor', 'sam'));
+  out = await mkdtemp(path.join(tmpdir(), 'rapport-score-'));
+});
+
+afterAll(async () => {
+  supervisor?.close();
+  await rapport?.close();
+  await rm(out, { recursive: true, force: true });
+});
+
+describe('POST /api/ingest/:format', () => {
+  const post = (format: string, body: string, type: string, query = '') =>
+    fetch(`${rapport.url}/api/ingest/${format}${query}`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${ingestToken}` }, body });
+
+  it('takes a vendor payload as live turns and ends the conversation when the vendor says so', async () => {
+    const notifications = (await readFile(path.join(FIXTURES, 'genesys-transcription.json'), 'utf8')).replaceAll('c4a8e2f0-1d3b-4e5f-8a9b-0c1d2e3f4a5b', 'genesys-live-1');
+    const res = await post('genesys', notifications, 'application/json');
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { conversations: { conversationId: string; accepted: number; ended: boolean; roles: { source: string } }[] };
+    expect(body.conversations).toEqual([expect.objectContaining({ conversationId: 'genesys-live-1', accepted: 9, ended: true, roles: expect.objectContaining({ source: 'format' }) })]);
+    const supervisorToken = await tokenFor(rapport, 'supervisor', 'sam');
+    const summary = await fetch(`${rapport.url}/api/conversations/genesys-live-1/summary`, { headers: { authorization: `Bearer ${supervisorToken}` } });
+    expect(summary.status).toBe(200);
+    expect(await summary.json()).toMatchObject({ ContactId: 'genesys-live-1', Channel: 'VOICE', Participants: [{ ParticipantRole: 'AGENT' }, { ParticipantRole: 'CUSTOMER' }] });
+  });
+
+  it('takes text formats as text, with roles inferred and swappable', async () => {
+    const vtt = await readFile(path.join(FIXTURES, 'call.vtt'), 'utf8');
+    const res = await post('webvtt', vtt, 'text/vtt', '?conversationId=vtt-live&swapRoles=true&end=false');
+    expect(res.status).toBe(202);
+    const [c] = ((await res.json()) as { conversations: { roles: { agentParty: string; swapped: boolean }; ended: boolean }[] }).conversations;
+    expect(c).toMatchObject({ roles: { agentParty: 'Dana', swapped: true }, ended: false });
+    await rapport.pipeline.idle();
+    const stored = await rapport.store.get('vtt-live');
+    expect(stored?.status).toBe('live');
+    expect(stored?.turns[0]).toMatchObject({ speaker: 'customer', text: expect.stringContaining('Thank you for calling') });
+  });
+
+  it('swaps the roles of an ended conversation with one action, re-scoring it', async () => {
+    const vtt = await readFile(path.join(FIXTURES, 'call.vtt'), 'utf8');
+    expect((await post('webvtt', vtt, 'text/vtt', '?conversationId=vtt-swap&swapRoles=true')).status).toBe(202);
+    await rapport.pipeline.idle();
+    const wrong = await rapport.store.get('vtt-swap');
+    // The customer's threat to cancel was put in the agent's mouth, where no rule looks for it.
+    expect(wrong?.alerts.filter((a) => a.rule === 'escalation-phrase')).toEqual([]);
+
+    const qa = await tokenFor(rapport, 'qa', 'quinn');
+    const swap = (id: string) => fetch(`${rapport.url}/api/conversations/${id}/swap-roles`, { method: 'POST', headers: { authorization: `Bearer ${qa}` } });
+    const res = await swap('vtt-swap');
+    expect(res.status).toBe(200);
+    const view = (await res.json()) as { turns: { speaker: string; text: string }[]; alerts: { rule: string }[]; status: string };
+    expect(view.status).toBe('ended');
+    expect(view.turns[0]).toMatchObject({ speaker: 'agent', text: expect.stringContaining('Thank you for calling') });
+    expect(view.alerts.map((a) => a.rule)).toContain('escalation-phrase');
+    expect((await rapport.store.get('vtt-swap'))?.turns[0]?.speaker).toBe('agent');
+    expect((await swap('vtt-live')).status).toBe(409);
+    expect((await swap('no-such-conversation')).status).toBe(404);
+  });
+
+  it('refuses a malformed payload naming the line, and an unknown format', async () => {
+    const res = await post('srt', '1\n00:00:01,000 -> 00:00:02,000\nhello\n', 'text/plain', '?conversationId=bad-srt');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ errors: [{ field: 'line 2', message: expect.stringContaining('expected a cue timing') }] });
+    expect((await post('teams', '{}', 'application/json')).status).toBe(404);
+  });
+});
+
+describe('rapport score', () => {
+  it('scores every sample file, writes JSON and CSV per conversation and a summary, and loads the archive', async () => {
+    const results = await scoreFiles({
+      files: SAMPLES.map((f) => path.join(FIXTURES, f)),
+      flags: {},
+      outDir: out,
+      serverArgs: MODEL_ARGS,
+      load: new RapportClient(rapport.url, ingestToken),
+      progress: false,
+    });
+    expect(results.map((r) => path.basename(r.file))).toEqual(SAMPLES);
+    for (const r of results) {
+      expect(r.rejected).toEqual([]);
+      expect(r.turns).toBe(9);
+      // The customer threatens to cancel: the escalation-phrase rule fires whatever the model says.
+      expect(r.alerts.map((a) => a.rule)).toContain('escalation-phrase');
+      expect(r.summary.Transcript).toHaveLength(9);
+      expect(r.summary.Checklist.find((c) => c.Item === 'greeting')?.Status).toBe('DONE');
+      expect(r.negativeEpisodes).toBe(r.summary.Complaints.length);
+    }
+    const files = await readdir(out);
+    expect(files).toContain('summary.csv');
+    expect(files.filter((f) => f.endsWith('.scored.json'))).toHaveLength(SAMPLES.length);
+    expect(files.filter((f) => f.endsWith('.scored.csv'))).toHaveLength(SAMPLES.length);
+    const csv = await readFile(path.join(out, 'call.vtt.scored.csv'), 'utf8');
+    expect(csv.split('\n')[0]).toBe('turn_id,offset_ms,participant,text,sentiment,score,emotion,alerts');
+    expect(csv).toContain('escalation-phrase:');
+    expect(summaryTable(results)).toContain(`${SAMPLES.length} conversations, 63 turns`);
+
+    // Loaded into the running Rapport: ended conversations in the QA archive, scored there too.
+    const qa = await tokenFor(rapport, 'qa', 'quinn');
+    const res = await fetch(`${rapport.url}/api/conversations?status=ended&hasAlerts=true`, { headers: { authorization: `Bearer ${qa}` } });
+    const archived = ((await res.json()) as { conversations: { id: string }[] }).conversations.map((c) => c.id);
+    for (const r of results) expect(archived).toContain(r.conversationId);
+  });
+});
+
+describe('rapport replay', () => {
+  it('streams each sample file as live turns; its alerts appear on the wall', async () => {
+    for (const sample of SAMPLES) {
+      const conversations = await readTranscripts([path.join(FIXTURES, sample)], {}, 0);
+      const idSuffix = `-wall-${SAMPLES.indexOf(sample)}`;
+      const alert = nextEvent<Alert>(supervisor, 'alert', (a) => a.conversationId === `${conversations[0]!.conversationId}${idSuffix}`);
+      const done = await replay(conversations, new RapportClient(rapport.url, ingestToken), { speed: 1000, idSuffix, copies: 1, progress: false });
+      expect(done).toEqual({ turns: conversations[0]!.turns.length, conversations: 1 });
+      expect((await alert).rule).toBe('escalation-phrase');
+    }
+  });
+
+  it('runs as a command, signing in with the shared secret', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'bin/rapport.ts', 'replay', 'test/fixtures/chat.jsonl', '--speed', '1000', '--url', rapport.url, '--id-suffix=-cmd'],
+      { cwd: ROOT, env: { ...process.env, RAPPORT_SECRET: TEST_SECRET } },
+    );
+    expect(stdout).toContain('replayed 9 turns of 1 conversations');
+    const c = await rapport.store.get('chat-5531-cmd');
+    expect(c?.status).toBe('ended');
+    expect(c?.turns).toHaveLength(9);
+  });
+});

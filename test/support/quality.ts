@@ -1,0 +1,73 @@
+import { loadConfig } from '../../server/config.ts';
+import { applyScoredTurn, newConversation, withAlerts, withPrompts, type Conversation } from '../../server/domain/conversation.ts';
+import type { Score, Speaker, Turn } from '../../server/domain/turn.ts';
+import { Pipeline } from '../../server/pipeline.ts';
+import { DeadlineTicker } from '../../server/quality/deadline-ticker.ts';
+import type { Scorer } from '../../server/scoring/index.ts';
+import { MemoryStore } from '../../server/store/memory.ts';
+import { suggestPrompts } from '../../server/guidance/index.ts';
+import { applyQuality, armAlerts, createQuality } from '../../server/quality/index.ts';
+import { runRules, createRules } from '../../server/rules/index.ts';
+import { scoreOf, turnOf } from './turns.ts';
+
+export const config = loadConfig(['--demo'], {});
+export const quality = createQuality(config.quality, config.rules);
+const rules = createRules(config.rules);
+
+export type Line = [Speaker, string, Score?, Partial<Turn>?];
+
+/** Plays lines through state, rules, guidance and the quality step the way the pipeline does. */
+export function play(lines: Line[], over: Partial<Turn> = {}, start?: Conversation): Conversation {
+  let ids = 0;
+  let c = start;
+  for (const [speaker, text, score, extra] of lines) {
+    const turn = turnOf(speaker, text, { ...over, ...extra });
+    c ??= newConversation(turn);
+    const { conversation, scored } = applyScoredTurn(c, turn, score ?? scoreOf('neutral'));
+    const outcome = runRules(rules, { conversation, turn: scored }, { resolveAbove: config.rules.resolveAbove }, turn.at, () => `a${++ids}`);
+    const alerted = withAlerts(conversation, armAlerts(quality, outcome.changed, turn.at));
+    const prompted = withPrompts(alerted, suggestPrompts(config.playbook, alerted, scored, outcome.fresh, turn.at, () => `p${++ids}`));
+    c = applyQuality(quality, prompted, scored, turn.at, () => `q${++ids}`).conversation;
+  }
+  return c!;
+}
+
+/** A scorer without a model: negative or positive by keyword, neutral otherwise. */
+export const keywordScorer: Scorer = {
+  models: { sentiment: 'keywords' },
+  async score({ text }): Promise<Score> {
+    if (/terrible|awful|useless|cancel/i.test(text)) return scoreOf('negative');
+    if (/thanks|great|perfect/i.test(text)) return scoreOf('positive');
+    return scoreOf('neutral');
+  },
+  queued: () => 0,
+  close: async () => {},
+};
+
+export const MINUTE = 60_000;
+export const T0 = 1_800_000_000_000;
+
+/** A pipeline with the quality step and a deadline ticker on a memory store, a keyword scorer and a settable clock. */
+export async function rig(store = new MemoryStore(), clock = { now: T0 }) {
+  let ids = 0;
+  const pipeline = new Pipeline({
+    store,
+    scorer: keywordScorer,
+    rules,
+    resolveAbove: config.rules.resolveAbove,
+    playbook: config.playbook,
+    maxPending: 100,
+    quality,
+    clock: () => clock.now,
+    newId: () => `id${++ids}`,
+  });
+  await pipeline.start();
+  const ticker = new DeadlineTicker(pipeline, store, config.quality.acknowledge, () => clock.now);
+  await ticker.start(false);
+  let turn = 0;
+  const say = async (conversationId: string, speaker: Turn['speaker'], text: string, over: Partial<Turn> = {}) => {
+    await pipeline.accept({ conversationId, turnId: `${conversationId}-${++turn}`, speaker, text, channel: 'chat', final: true, at: clock.now, agentId: 'alice', customerId: 'cust-1', ...over });
+    await pipeline.idle();
+  };
+  return { store, pipeline, ticker, clock, say };
+}
