@@ -103,7 +103,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST));
     // The client routes (agent, supervisor, qa) are one page app.
-    app.get(/^\/(agent|supervisor|qa|metrics)?\/?$/, (_req, res) => res.sendFile(path.join(CLIENT_DIST, 'index.html')));
+    app.get(/^\/(agent|supervisor|qa|team)?\/?$/, (_req, res) => res.sendFile(path.join(CLIENT_DIST, 'index.html')));
   } else {
     app.get('/', (_req, res) => res.type('text').send('The Rapport client is not built: run `npm run build:client`.'));
   }

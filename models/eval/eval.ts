@@ -1,11 +1,13 @@
 /**
- * `npm run eval`: accuracy of a sentiment model on every dev split, through the same transformers.js
- * loading path the server uses, next to natural's lexicon analyzer as the non-transformer baseline.
- * Prints a table and writes the same figures as JSON.
+ * `npm run eval`: the shipped models on every dev split, through the same transformers.js loading
+ * path the server uses. Sentiment sits next to natural's lexicon analyzer, the non-transformer
+ * baseline; emotion is reported per class. Prints tables and writes the same figures as JSON
+ * into each model's folder (eval.json).
  *
- *   npm run eval -- [--model rapport-sentiment] [--data-dir ../shared/data] [--out file.json] [--limit N]
+ *   npm run eval -- [--model rapport-sentiment] [--emotion-model rapport-emotion|none]
+ *                   [--data-dir ../shared/data] [--limit N] [--batch-size 32]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -13,25 +15,49 @@ import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
 import { ROOT } from '../../server/config.ts';
-import { loadClassifier } from '../../server/scoring/classifier.ts';
+import { loadClassifier, type Classifier } from '../../server/scoring/classifier.ts';
 import { toSentiment } from '../../server/scoring/labels.ts';
-import { loadSplit, SENTIMENT_DEV_SPLITS } from './datasets.ts';
+import { EMOTION_LABELS, loadEmotionDevSplits, loadSplit, SENTIMENT_DEV_SPLITS, type Example } from './datasets.ts';
 import { figures, predictAmong, type Figures } from './metrics.ts';
 
 const { values } = parseArgs({
   options: {
     model: { type: 'string', default: 'rapport-sentiment' },
+    'emotion-model': { type: 'string', default: 'rapport-emotion' },
     'data-dir': { type: 'string', default: process.env.RAPPORT_DATA_DIR ?? path.join(ROOT, '..', 'shared', 'data') },
-    out: { type: 'string' },
     limit: { type: 'string' },
     'batch-size': { type: 'string', default: '32' },
   },
 });
 const modelsDir = path.join(ROOT, 'models');
+const dataDir = values['data-dir']!;
 const limit = values.limit ? Number(values.limit) : Infinity;
 const batchSize = Number(values['batch-size']);
+const today = new Date().toISOString().slice(0, 10);
+const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
 
-const classifier = await loadClassifier({ model: values.model!, modelsDir, allowDownload: false });
+/** Label distributions for every example, in batches, with a progress bar; and the time per turn. */
+async function classifyAll(classifier: Classifier, name: string, examples: Example[]): Promise<{ dists: Record<string, number>[]; msPerTurn: number }> {
+  const bar = new cliProgress.SingleBar({ format: `${name.padEnd(22)} [{bar}] {value}/{total}`, stream: process.stderr }, cliProgress.Presets.shades_classic);
+  bar.start(examples.length, 0);
+  const dists: Record<string, number>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < examples.length; i += batchSize) {
+    dists.push(...(await classifier.classify(examples.slice(i, i + batchSize).map((e) => e.text))));
+    bar.update(dists.length);
+  }
+  bar.stop();
+  return { dists, msPerTurn: (performance.now() - started) / Math.max(1, examples.length) };
+}
+
+function save(classifier: Classifier, report: object): void {
+  const out = path.join(modelsDir, classifier.id, 'eval.json');
+  writeFileSync(out, JSON.stringify({ model: classifier.id, date: new Date().toISOString(), command: 'npm run eval', temperature: classifier.temperature, ...report }, null, 2) + '\n');
+  console.log(`written to ${path.relative(process.cwd(), out)}`);
+}
+
+// ---- sentiment, next to the lexicon baseline ------------------------------------------------
+
 const lexicon = new SentimentAnalyzer('English', PorterStemmer, 'afinn');
 const tokenizer = new WordTokenizer();
 
@@ -43,50 +69,31 @@ function lexiconLabel(text: string, classes: readonly string[]): string {
   return classes.includes('neutral') ? 'neutral' : 'positive';
 }
 
-interface SplitResult {
-  split: string;
-  lang: string;
-  model: Figures;
-  lexicon: Figures | null;
-  msPerTurnBatched: number;
-}
-
-const results: SplitResult[] = [];
+const sentiment = await loadClassifier({ model: values.model!, modelsDir, allowDownload: false });
+const sentimentResults: { split: string; lang: string; model: Figures; lexicon: Figures | null; msPerTurnBatched: number }[] = [];
 for (const split of SENTIMENT_DEV_SPLITS) {
-  const examples = loadSplit(values['data-dir']!, split).slice(0, limit);
-  const bar = new cliProgress.SingleBar({ format: `${split.name.padEnd(20)} [{bar}] {value}/{total}`, stream: process.stderr }, cliProgress.Presets.shades_classic);
-  bar.start(examples.length, 0);
-  const predicted: string[] = [];
-  const started = performance.now();
-  for (let i = 0; i < examples.length; i += batchSize) {
-    const batch = examples.slice(i, i + batchSize);
-    const dists = await classifier.classify(batch.map((e) => e.text));
-    for (const d of dists) predicted.push(predictAmong(toSentiment(d), split.classes));
-    bar.update(predicted.length);
-  }
-  bar.stop();
-  const elapsed = performance.now() - started;
+  const examples = loadSplit(dataDir, split).slice(0, limit);
+  const { dists, msPerTurn } = await classifyAll(sentiment, split.name, examples);
   const gold = examples.map((e) => e.label);
-  results.push({
+  sentimentResults.push({
     split: split.name,
     lang: split.lang,
-    model: figures(gold, predicted, split.classes),
+    model: figures(gold, dists.map((d) => predictAmong(toSentiment(d), split.classes)), split.classes),
     // AFINN is an English lexicon: it has nothing to say about Chinese text.
     lexicon: split.lang === 'en' ? figures(gold, examples.map((e) => lexiconLabel(e.text, split.classes)), split.classes) : null,
-    msPerTurnBatched: elapsed / Math.max(1, examples.length),
+    msPerTurnBatched: msPerTurn,
   });
 }
 
 // Live latency: one short turn per model call, as a quiet conversation would see it.
-const probe = loadSplit(values['data-dir']!, SENTIMENT_DEV_SPLITS[2]!).slice(0, 200).map((e) => e.text);
+const probe = loadSplit(dataDir, SENTIMENT_DEV_SPLITS[2]!).slice(0, 200).map((e) => e.text);
 const singleStarted = performance.now();
-for (const text of probe) await classifier.classify([text]);
+for (const text of probe) await sentiment.classify([text]);
 const msPerTurnSingle = (performance.now() - singleStarted) / probe.length;
 
-const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
-console.log(`\nmodel ${classifier.id}, temperature ${classifier.temperature.toFixed(3)}, ${new Date().toISOString().slice(0, 10)}`);
-console.log('split                 lang      n    acc  macroF1  negP   negR  | lexicon acc  macroF1 | ms/turn (batch ' + batchSize + ')');
-for (const r of results) {
+console.log(`\nsentiment model ${sentiment.id}, temperature ${sentiment.temperature.toFixed(3)}, ${today}`);
+console.log(`split                 lang      n    acc  macroF1  negP   negR  | lexicon acc  macroF1 | ms/turn (batch ${batchSize})`);
+for (const r of sentimentResults) {
   const neg = r.model.perClass.negative!;
   const lex = r.lexicon ? `${pct(r.lexicon.accuracy)}  ${pct(r.lexicon.macroF1)}` : '     n/a      n/a';
   console.log(
@@ -94,12 +101,33 @@ for (const r of results) {
   );
 }
 console.log(`single-turn latency (one text per call, ${probe.length} turns): ${msPerTurnSingle.toFixed(2)} ms`);
+save(sentiment, { msPerTurnSingle, splits: sentimentResults });
+await sentiment.dispose();
 
-const out = values.out ?? path.join(modelsDir, classifier.id, 'eval.json');
-mkdirSync(path.dirname(out), { recursive: true });
-writeFileSync(
-  out,
-  JSON.stringify({ model: classifier.id, date: new Date().toISOString(), command: 'npm run eval', temperature: classifier.temperature, msPerTurnSingle, splits: results }, null, 2) + '\n',
-);
-console.log(`written to ${path.relative(process.cwd(), out)}`);
-await classifier.dispose();
+// ---- emotion, per class ---------------------------------------------------------------------
+
+if (values['emotion-model'] !== 'none') {
+  const emotion = await loadClassifier({ model: values['emotion-model']!, modelsDir, allowDownload: false });
+  const emotionResults: { split: string; model: Figures; msPerTurnBatched: number }[] = [];
+  for (const { name, examples } of loadEmotionDevSplits(dataDir)) {
+    const subset = examples.slice(0, limit);
+    const { dists, msPerTurn } = await classifyAll(emotion, name, subset);
+    // Macro-F1 over the emotions that occur in the split (TweetEval has no neutral, for one).
+    const present = EMOTION_LABELS.filter((l) => subset.some((e) => e.label === l));
+    emotionResults.push({
+      split: name,
+      model: figures(subset.map((e) => e.label), dists.map((d) => predictAmong(d, EMOTION_LABELS)), present),
+      msPerTurnBatched: msPerTurn,
+    });
+  }
+  console.log(`\nemotion model ${emotion.id}, temperature ${emotion.temperature.toFixed(3)}, ${today}`);
+  console.log(`split                       n    acc  macroF1 | per class: precision / recall`);
+  for (const r of emotionResults) {
+    const perClass = Object.entries(r.model.perClass)
+      .map(([c, f]) => `${c} ${(100 * f.precision).toFixed(0)}/${(100 * f.recall).toFixed(0)}`)
+      .join('  ');
+    console.log(`${r.split.padEnd(24)} ${String(r.model.n).padStart(5)} ${pct(r.model.accuracy)} ${pct(r.model.macroF1)} | ${perClass}`);
+  }
+  save(emotion, { splits: emotionResults });
+  await emotion.dispose();
+}

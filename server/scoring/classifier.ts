@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { env, pipeline, type ProgressInfo, type TextClassificationPipeline } from '@huggingface/transformers';
+import { Worker } from 'node:worker_threads';
+import type { ProgressInfo } from '@huggingface/transformers';
 import { calibrate } from './labels.ts';
 
 /**
- * The one place that knows transformers.js. Loads any text-classification model, either a local
- * folder in transformers.js layout or a Hugging Face hub id (downloaded once into the models folder).
+ * The one place that knows transformers.js (with inference-worker.mjs, the thread it runs on). Loads any
+ * text-classification model, either a local folder in transformers.js layout or a Hugging Face hub id
+ * (downloaded once into the models folder).
  */
 
 export interface ClassifierSpec {
@@ -30,11 +32,6 @@ export interface Classifier {
   dispose(): Promise<void>;
 }
 
-interface ModelConfig {
-  id2label?: Record<string, string>;
-  rapport?: { temperature?: number };
-}
-
 function resolveLocation(spec: ClassifierSpec): { root: string; name: string; local: boolean } {
   const asPath = path.resolve(spec.model);
   if (existsSync(path.join(asPath, 'config.json'))) return { root: path.dirname(asPath), name: path.basename(asPath), local: true };
@@ -48,6 +45,12 @@ function chooseDtype(root: string, name: string, requested: ClassifierSpec['dtyp
   return existsSync(path.join(root, name, 'onnx', 'model_quantized.onnx')) ? 'q8' : 'fp32';
 }
 
+type WorkerReply =
+  | { type: 'progress'; info: ProgressInfo }
+  | { type: 'failed'; error: string }
+  | { type: 'ready'; labels: string[]; temperature: number }
+  | { type: 'result'; id: number; raw?: { label: string; score: number }[][]; error?: string };
+
 export async function loadClassifier(spec: ClassifierSpec): Promise<Classifier> {
   const where = resolveLocation(spec);
   if (!where.local && !spec.allowDownload) {
@@ -56,27 +59,46 @@ export async function loadClassifier(spec: ClassifierSpec): Promise<Classifier> 
         `Train one (npm run train), point --model at a transformers.js model folder, or allow downloads with --allow-download.`,
     );
   }
-  // transformers.js keeps these settings globally; models load one at a time at start-up.
-  env.localModelPath = where.root + path.sep;
-  env.allowLocalModels = true;
-  env.allowRemoteModels = !where.local;
-  env.cacheDir = path.join(spec.modelsDir, '.cache');
-
   const dtype = where.local ? chooseDtype(where.root, where.name, spec.dtype) : (spec.dtype ?? 'q8');
-  let classifier: TextClassificationPipeline;
-  try {
-    classifier = (await pipeline('text-classification', where.name, {
+  // The model runs on its own thread (see inference-worker.mjs): inference never blocks the event loop.
+  const worker = new Worker(new URL('./inference-worker.mjs', import.meta.url), {
+    workerData: {
+      root: where.root + path.sep,
+      name: where.name,
+      local: where.local,
+      cacheDir: path.join(spec.modelsDir, '.cache'),
       dtype,
-      progress_callback: spec.onProgress,
-      session_options: spec.threads ? { intraOpNumThreads: spec.threads, interOpNumThreads: 1 } : {},
-    })) as TextClassificationPipeline;
-  } catch (error) {
-    throw new Error(`could not load model "${spec.model}": ${(error as Error).message}`, { cause: error });
-  }
-
-  const config = classifier.model.config as unknown as ModelConfig;
-  const labels = Object.values(config.id2label ?? {});
-  const temperature = config.rapport?.temperature ?? 1;
+      sessionOptions: spec.threads ? { intraOpNumThreads: spec.threads, interOpNumThreads: 1 } : {},
+    },
+  });
+  const pending = new Map<number, { resolve: (raw: { label: string; score: number }[][]) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let stopped: Error | undefined;
+  const ready = new Promise<{ labels: string[]; temperature: number }>((resolve, reject) => {
+    const fail = (error: Error) => {
+      reject(new Error(`could not load model "${spec.model}": ${error.message}`, { cause: error }));
+      stopped = new Error(`the model thread of "${spec.model}" stopped: ${error.message}`);
+      for (const p of pending.values()) p.reject(stopped);
+      pending.clear();
+    };
+    worker.on('message', (m: WorkerReply) => {
+      if (m.type === 'progress') spec.onProgress?.(m.info);
+      else if (m.type === 'failed') fail(new Error(m.error));
+      else if (m.type === 'ready') resolve(m);
+      else {
+        const p = pending.get(m.id);
+        pending.delete(m.id);
+        // An idle model thread must not keep a finished process (a CLI run, a test) alive.
+        if (pending.size === 0) worker.unref();
+        if (m.error !== undefined) p?.reject(new Error(m.error));
+        else p?.resolve(m.raw!);
+      }
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+  });
+  const { labels, temperature } = await ready;
+  worker.unref();
 
   return {
     id: spec.model,
@@ -84,9 +106,22 @@ export async function loadClassifier(spec: ClassifierSpec): Promise<Classifier> 
     temperature,
     async classify(texts) {
       if (texts.length === 0) return [];
-      const raw = (await classifier(texts, { top_k: null })) as unknown as { label: string; score: number }[][];
+      if (stopped) throw stopped;
+      const id = nextId++;
+      worker.ref();
+      const raw = await new Promise<{ label: string; score: number }[][]>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ type: 'classify', id, texts });
+      });
       return raw.map((dist) => calibrate(Object.fromEntries(dist.map((d) => [d.label, d.score])), temperature));
     },
-    dispose: () => classifier.dispose(),
+    async dispose() {
+      worker.removeAllListeners('exit');
+      worker.ref();
+      await new Promise<void>((resolve) => {
+        worker.once('exit', () => resolve());
+        worker.postMessage({ type: 'dispose' });
+      });
+    },
   };
 }

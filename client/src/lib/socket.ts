@@ -1,0 +1,65 @@
+/**
+ * The one socket layer: typed connections to /agent and /supervisor, plus a connection state the
+ * screens show (online, reconnecting, offline). socket.io reconnects by itself; the server's
+ * connection-state recovery replays what a short disconnect missed, and a longer one gets a fresh
+ * snapshot, so screens only ever apply events.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type {
+  AgentClientToServer,
+  AgentServerToClient,
+  SupervisorClientToServer,
+  SupervisorServerToClient,
+} from '../../../server/realtime/events.ts';
+
+export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
+export type SupervisorSocket = Socket<SupervisorServerToClient, SupervisorClientToServer>;
+
+export type LinkState = 'connecting' | 'online' | 'reconnecting' | 'refused';
+
+export interface Link<S> {
+  socket: S;
+  close(): void;
+}
+
+/**
+ * Connects to a namespace and reports the link state. A connect_error from the auth middleware
+ * (bad, expired or wrong-role token) is final: the socket stops retrying and `onRefused` says why.
+ */
+function open<S extends Socket>(namespace: string, token: string, onState: (state: LinkState) => void, onRefused: (message: string) => void): Link<S> {
+  const socket = io(namespace, { auth: { token }, transports: ['websocket'] }) as S;
+  onState('connecting');
+  socket.on('connect', () => onState('online'));
+  socket.on('disconnect', (reason) => {
+    // A server-side disconnect is not retried by socket.io; everything else is.
+    if (reason === 'io server disconnect') socket.connect();
+    onState('reconnecting');
+  });
+  socket.on('connect_error', (error) => {
+    if (socket.active) {
+      onState('reconnecting');
+      return;
+    }
+    onState('refused');
+    onRefused(error.message);
+  });
+  return { socket, close: () => void socket.disconnect() };
+}
+
+export const connectAgent = (token: string, onState: (s: LinkState) => void, onRefused: (m: string) => void) =>
+  open<AgentSocket>('/agent', token, onState, onRefused);
+
+export const connectSupervisor = (token: string, onState: (s: LinkState) => void, onRefused: (m: string) => void) =>
+  open<SupervisorSocket>('/supervisor', token, onState, onRefused);
+
+/** emit with an acknowledgement, as a promise that rejects on `{ ok: false }` or after a timeout. */
+export function request<T>(send: (ack: (reply: { ok: true; data?: T } | { ok: false; error: string }) => void) => void, timeoutMs = 5000): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no answer from the server')), timeoutMs);
+    send((reply) => {
+      clearTimeout(timer);
+      if (reply.ok) resolve(reply.data);
+      else reject(new Error(reply.error));
+    });
+  });
+}

@@ -1,0 +1,133 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Rapport } from '../../server/app.ts';
+import { launchBrowser, openAs, say, screenshot, startServer } from './support.ts';
+
+/** The live screens end to end: agent prompts, the supervisor wall, acknowledgement reaching the agent, sign-in refusals. */
+describe('live screens in a browser', () => {
+  let rapport: Rapport;
+  let browser: Browser;
+  const alice = { agentId: 'alice', customerId: 'cust-a1', queue: 'broadband' };
+  const bob = { agentId: 'bob', customerId: 'cust-b1', queue: 'billing' };
+  const wei = { agentId: 'wei', customerId: 'cust-w1', queue: 'cards' };
+
+  beforeAll(async () => {
+    [rapport, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await rapport?.close();
+  });
+
+  const promptOf = async (conversationId: string) => (await rapport.store.get(conversationId))?.prompts ?? [];
+
+  it('shows the agent a prompt after a negative customer turn, and records "used"', async () => {
+    const page = await openAs(browser, rapport, '/agent', 'agent', 'alice', { width: 400, height: 900 });
+    await page.locator('[data-testid=link-state][data-state=online]').waitFor();
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+
+    await say(rapport, 'live-a', 'agent', 'Hello, you are chatting with Alice. How can I help?', alice);
+    await say(rapport, 'live-a', 'customer', "This is the third time I'm contacting you and nobody fixed it, I want to cancel. This is ridiculous.", alice);
+    const prompt = page.locator('[data-testid=current-prompt]');
+    await prompt.waitFor({ timeout: 20_000 });
+    expect(await prompt.innerText()).toMatch(/Why:/);
+    await page.waitForTimeout(400); // let the arrival animation finish before the screenshot
+    await screenshot(page, 'agent');
+
+    // The keyboard shortcut records the feedback on the server.
+    const shownId = await prompt.getAttribute('data-prompt-id');
+    await page.keyboard.press('u');
+    await expect.poll(async () => (await promptOf('live-a')).find((p) => p.id === shownId)?.feedback).toBe('used');
+
+    // A server-side disconnect: the sidebar reconnects by itself and keeps what it had.
+    rapport.io.of('/agent').disconnectSockets();
+    await page.locator('[data-testid=link-state][data-state=online]').waitFor();
+    await page.locator('details.earlier').waitFor();
+    await page.close();
+  });
+
+  it('lets the supervisor see a tile rise, acknowledge, assign and whisper, and the agent sees it', async () => {
+    // Two calm conversations, then bob's, also calm: ties rank by start, so bob's tile starts last.
+    await rapport.ingest.end({ conversationId: 'live-a' });
+    await say(rapport, 'live-w', 'customer', 'Thanks, that is great, all sorted.', wei);
+    await say(rapport, 'live-a2', 'customer', 'Wonderful, thank you so much for the quick help!', alice);
+    await say(rapport, 'live-b', 'customer', 'Hi! Thanks so much, the new plan is great.', bob);
+    await rapport.pipeline.idle();
+
+    const agent = await openAs(browser, rapport, '/agent', 'agent', 'bob', { width: 400, height: 900 });
+    const wall = await openAs(browser, rapport, '/supervisor', 'supervisor', 'sam', { width: 1400, height: 900 });
+    const tile = (id: string) => wall.locator(`[data-testid=tile][data-id="${id}"]`);
+    await tile('live-b').waitFor();
+    const rankOf = () => wall.locator('[data-testid=tile]').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-id')).indexOf('live-b'));
+    const rankBefore = await rankOf();
+    const riskBefore = Number(await tile('live-b').getAttribute('data-risk'));
+
+    await say(rapport, 'live-b', 'customer', 'You charged me twice, this is a disgrace. I want a refund and I am going to complain.', bob);
+    await say(rapport, 'live-b', 'customer', 'This is unacceptable, I will talk to my lawyer and take you to court.', bob);
+    await say(rapport, 'live-b', 'customer', 'Terrible, awful service. I am furious.', bob);
+    await expect.poll(async () => Number(await tile('live-b').getAttribute('data-risk')), { timeout: 20_000 }).toBeGreaterThan(riskBefore);
+    // The wall re-ranks every few seconds: the conversation that needs help moves to the top.
+    expect(rankBefore).toBeGreaterThan(0);
+    await expect.poll(rankOf, { timeout: 10_000 }).toBe(0);
+
+    const alert = wall.locator('[data-testid=queue-alert][data-state=open]').filter({ hasText: 'cust-b1' }).first();
+    await alert.waitFor();
+    await tile('live-b').click();
+    await wall.locator('[data-testid=drawer]').getByText('take you to court').waitFor();
+    await screenshot(wall, 'supervisor');
+    await wall.keyboard.press('Escape');
+
+    // Acknowledge with the keyboard: focus the alert, press A.
+    const alertId = await alert.getAttribute('data-alert-id');
+    const item = wall.locator(`[data-alert-id="${alertId}"]`);
+    await item.getByRole('button', { name: 'Assign' }).focus();
+    await wall.keyboard.press('a');
+    await wall.locator(`[data-alert-id="${alertId}"][data-state=acknowledged]`).waitFor();
+    await agent.getByText('sam is on it').first().waitFor();
+
+    await item.getByRole('button', { name: 'Assign' }).click();
+    await item.getByLabel('Assign to').fill('Lee');
+    await item.getByLabel('Assign to').press('Enter');
+    await item.getByText('assigned to Lee').waitFor();
+    expect((await rapport.store.get('live-b'))?.alerts.find((a) => a.id === alertId)?.assignedTo).toBe('Lee');
+
+    await item.getByRole('button', { name: 'Whisper' }).click();
+    await item.getByPlaceholder('A private note to the agent').fill('Offer the goodwill credit now.');
+    await item.getByRole('button', { name: 'Send' }).click();
+    await agent.getByText('Offer the goodwill credit now.').waitFor();
+    await screenshot(wall, 'supervisor-acknowledged');
+    await screenshot(agent, 'agent-acknowledged');
+
+    // The language switch changes interface strings and is remembered.
+    await wall.getByRole('button', { name: 'Switch the interface to Chinese' }).click();
+    await wall.getByText('告警队列').waitFor();
+    await wall.reload();
+    await wall.getByText('告警队列').waitFor();
+    await screenshot(wall, 'supervisor-zh');
+    await Promise.all([agent.close(), wall.close()]);
+  });
+
+  it('refuses an agent token on the wall, a bad or expired link, and another agent’s conversation', async () => {
+    const onWall = await openAs(browser, rapport, '/supervisor', 'agent', 'alice');
+    await onWall.getByText('Agents cannot open the supervisor wall.').waitFor();
+    await screenshot(onWall, 'signin-refused');
+
+    const status = await onWall.evaluate(async () => {
+      const token = sessionStorage.getItem('rapport.token');
+      const res = await fetch('/api/conversations/live-b', { headers: { authorization: `Bearer ${token}` } });
+      return res.status;
+    });
+    expect(status).toBe(403);
+    await onWall.close();
+
+    const bad = await browser.newPage();
+    await bad.goto(`${rapport.url}/agent?token=not-a-token`);
+    await bad.getByText('This sign-in link is not valid.').waitFor();
+
+    const expired = await rapport.tokens.issue({ id: 'alice', role: 'agent' }, '-1m');
+    await bad.goto(`${rapport.url}/agent?token=${expired}`);
+    await bad.getByText('Your sign-in has expired.').waitFor();
+    await bad.close();
+  });
+});

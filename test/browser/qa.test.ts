@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Rapport } from '../../server/app.ts';
+import type { Speaker } from '../../server/domain/turn.ts';
+import { launchBrowser, openAs, say, screenshot, startServer } from './support.ts';
+
+describe('QA replay in a browser', () => {
+  let rapport: Rapport;
+  let browser: Browser;
+  const who = { agentId: 'alice', customerId: 'cust-q1', queue: 'cards' };
+
+  beforeAll(async () => {
+    [rapport, browser] = await Promise.all([startServer(), launchBrowser()]);
+    // One finished conversation that escalates, then recovers, and a second one for the filters.
+    // Turns are spaced out so the replay has a timeline to play.
+    const script: [Speaker, string][] = [
+      ['agent', 'Hi, you are chatting with Alice from Contoso Bank. How can I help?'],
+      ['customer', 'I was charged twice and I want a refund. This is the second time this happened!'],
+      ['agent', "I'm sorry about that. I have reversed the duplicate charge now."],
+      ['customer', 'Oh great, thank you so much, that is a relief!'],
+    ];
+    for (const [speaker, text] of script) {
+      await say(rapport, 'qa-1', speaker, text, who);
+      await rapport.pipeline.idle();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await say(rapport, 'qa-2', 'customer', 'Just checking my balance, thanks.', { agentId: 'bob', customerId: 'cust-q2', queue: 'billing' });
+    await rapport.pipeline.idle();
+    await rapport.ingest.end({ conversationId: 'qa-1' });
+    await rapport.ingest.end({ conversationId: 'qa-2' });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await rapport?.close();
+  });
+
+  it('finds, replays, annotates and exports a finished conversation', async () => {
+    const page = await openAs(browser, rapport, '/qa', 'qa', 'quinn', { width: 1400, height: 900 });
+    const rows = page.locator('[data-testid=qa-row]');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(2);
+
+    // Filter: only conversations with alerts, only alice's.
+    await page.getByLabel('Alerts').selectOption('true');
+    await page.getByLabel('Agent').fill('alice');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+
+    await rows.first().getByRole('button').click();
+    const replay = page.locator('[data-testid=replay]');
+    await replay.waitFor();
+    await replay.getByRole('button', { name: /Play/ }).click();
+    await replay.getByRole('button', { name: /Pause/ }).waitFor();
+    await replay.getByRole('button', { name: /Pause/ }).click();
+    await replay.getByRole('button', { name: /Jump to alert/ }).first().click();
+    await replay.locator('.turn.current').waitFor();
+
+    await page.getByLabel('QA note').fill('Good recovery: owned the double charge and fixed it in the chat.');
+    await page.getByRole('button', { name: 'Save note' }).click();
+    await replay.getByText('Saved').waitFor();
+    expect((await rapport.store.get('qa-1'))?.qaNote).toMatch(/Good recovery/);
+
+    const [json] = await Promise.all([page.waitForEvent('download'), replay.getByRole('button', { name: 'Export JSON' }).click()]);
+    expect(json.suggestedFilename()).toBe('qa-1.json');
+    const exported = JSON.parse(await readFile((await json.path())!, 'utf8'));
+    expect(exported.turns).toHaveLength(4);
+    expect(exported.qaNote).toMatch(/Good recovery/);
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), replay.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(csv.suggestedFilename()).toBe('qa-1.csv');
+    const lines = (await readFile((await csv.path())!, 'utf8')).trim().split('\r\n');
+    expect(lines[0]).toContain('conversationId,at,offsetSeconds,kind,speaker,text');
+    expect(lines.filter((l) => l.includes(',turn,'))).toHaveLength(4);
+
+    await replay.getByRole('button', { name: /Play/ }).click();
+    await page.waitForTimeout(600);
+    await screenshot(page, 'qa');
+    await page.close();
+  });
+});
