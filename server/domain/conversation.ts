@@ -156,19 +156,10 @@ export function riskOf(c: Conversation, now: number): number {
   return Math.round(100 * (0.5 * negativity + 0.2 * duration + 0.3 * alertWeight));
 }
 
-export interface ConversationSummary {
-  id: string;
-  agentId?: string;
-  customerId?: string;
-  queue?: string;
-  channel: Channel;
-  lang: Language;
-  status: 'live' | 'ended';
-  startedAt: number;
-  updatedAt: number;
-  endedAt?: number;
+/** What a wall tile or a list row shows: the conversation's identity and figures, without its turns. */
+export interface ConversationSummary
+  extends Pick<Conversation, 'id' | 'agentId' | 'customerId' | 'queue' | 'channel' | 'lang' | 'status' | 'startedAt' | 'updatedAt' | 'endedAt' | 'mood'> {
   turnCount: number;
-  mood: Record<Speaker, number | null>;
   lastLabel?: SentimentLabel;
   lastEmotion?: string;
   /** The customer's smoothed curve, last 30 points, for sparklines. */
