@@ -16,7 +16,6 @@ import {
 import type { Prompt, PromptFeedback } from './domain/prompt.ts';
 import type { ScoredTurn, Turn } from './domain/turn.ts';
 import { suggestPrompts, type Playbook } from './guidance/index.ts';
-import type { Checklist } from './quality/checklist.ts';
 import { dueEscalations } from './quality/deadlines.ts';
 import { applyQuality, armAlerts, type Quality } from './quality/index.ts';
 import { priorContactsOf } from './quality/prior-contacts.ts';
@@ -24,6 +23,7 @@ import { runRules, type Rule } from './rules/index.ts';
 import { InProcessQueue, type TurnQueue } from './queue/index.ts';
 import { SaturatedError, type Scorer } from './scoring/index.ts';
 import type { Store } from './store/index.ts';
+import type { Checklist } from './domain/quality.ts';
 
 /**
  * The one-way flow of a turn: accept -> queue -> score -> conversation state -> rules -> guidance ->

@@ -12,8 +12,9 @@ import type { QualityConfig } from '../quality/config.ts';
 import { correctionsTsv, feedbackReport, promptEffect, withFeedback } from '../quality/feedback.ts';
 import { conversationMetrics, metricsReport } from '../quality/metrics.ts';
 import { drawSample } from '../quality/sampling.ts';
-import { editScorecard, newScorecard, rollup, ScorecardEditSchema, UnknownCriterionError, type Scorecard } from '../quality/scorecard.ts';
+import { editScorecard, newScorecard, rollup, ScorecardEditSchema, UnknownCriterionError } from '../quality/scorecard.ts';
 import type { Store } from '../store/index.ts';
+import type { Scorecard } from '../domain/quality.ts';
 
 export interface QualityApiDeps {
   store: Store;

@@ -3,11 +3,7 @@ import { curveOf, smooth, type CurvePoint } from './curve.ts';
 import { detectLanguage, type Language } from './language.ts';
 import type { Prompt, PromptFeedback } from './prompt.ts';
 import type { Channel, Score, ScoredTurn, SentimentLabel, Speaker, Turn } from './turn.ts';
-import type { Checklist } from '../quality/checklist.ts';
-import { earliestAckDue } from '../quality/deadlines.ts';
-import type { Feedback } from '../quality/feedback.ts';
-import { headlineComplaint, type Complaint } from '../quality/grading.ts';
-import type { Scorecard } from '../quality/scorecard.ts';
+import { type Checklist, type Complaint, earliestAckDue, type Feedback, headlineComplaint, type Scorecard } from './quality.ts';
 
 /** One conversation's whole state. Every function here returns a new value; nothing mutates. */
 export interface Conversation {

@@ -2,7 +2,8 @@ import type { Conversation } from '../domain/conversation.ts';
 import type { Prompt } from '../domain/prompt.ts';
 import type { ScoredTurn } from '../domain/turn.ts';
 import { PhraseMatcher } from '../rules/phrases.ts';
-import { CHECKLIST_ITEMS, type ChecklistItemId, type QualityConfig } from './config.ts';
+import { type QualityConfig } from './config.ts';
+import { CHECKLIST_ITEMS, type Checklist, type ChecklistItem, type ChecklistItemId } from '../domain/quality.ts';
 
 /**
  * The service-standard checklist on agent turns, English and Chinese: greeting, identity check,
@@ -10,25 +11,6 @@ import { CHECKLIST_ITEMS, type ChecklistItemId, type QualityConfig } from './con
  * thing phrases cannot say, "by when", is recognised by the time patterns below.
  */
 
-export type ChecklistStatus = 'done' | 'partial' | 'missing';
-
-export interface ChecklistItem {
-  id: ChecklistItemId;
-  /** `partial` only for a commitment without a time. */
-  status: ChecklistStatus;
-  /** The agent turn that ticked it. */
-  turnId?: string;
-  at?: number;
-  /** The words that matched. */
-  evidence?: string;
-}
-
-export interface Checklist {
-  queue: string;
-  items: ChecklistItem[];
-  /** 0..1: done items count 1, partial ones half. */
-  score: number;
-}
 
 type ChecklistConfig = QualityConfig['checklist'];
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHECKLIST_ITEMS, type ChecklistItemId } from '../domain/quality.ts';
 
 /** The schema of config/quality.yaml. Every threshold of the service-quality practice lives there. */
 
@@ -6,10 +7,6 @@ const hours = z.number().positive();
 const texts = z.object({ en: z.string().min(1), zh: z.string().min(1) });
 const phrases = z.array(z.string().min(1));
 
-export const CHECKLIST_ITEMS = ['greeting', 'identity', 'polite', 'commitment', 'summary', 'closing'] as const;
-export type ChecklistItemId = (typeof CHECKLIST_ITEMS)[number];
-export const GRADES = ['general', 'complex', 'major'] as const;
-export type ComplaintGrade = (typeof GRADES)[number];
 
 const itemRecord = <T extends z.ZodType>(value: T) =>
   z.object(Object.fromEntries(CHECKLIST_ITEMS.map((id) => [id, value])) as Record<ChecklistItemId, T>);

@@ -57,8 +57,3 @@ export function nextEscalationAt(alerts: readonly Alert[], config: AckConfig): n
   return due.length === 0 ? undefined : Math.min(...due);
 }
 
-/** The earliest acknowledgement deadline among open alerts, for the wall's countdown. */
-export function earliestAckDue(alerts: readonly Alert[]): number | undefined {
-  const due = alerts.filter((a) => a.state === 'open' && a.ackDueAt !== undefined).map((a) => a.ackDueAt!);
-  return due.length === 0 ? undefined : Math.min(...due);
-}

@@ -3,6 +3,7 @@ import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
 import type { Conversation } from '../domain/conversation.ts';
 import type { Prompt } from '../domain/prompt.ts';
 import type { ScoredTurn, SentimentLabel, Speaker } from '../domain/turn.ts';
+import type { Feedback, FeedbackTarget, FeedbackTurn, Verdict } from '../domain/quality.ts';
 
 /**
  * Feedback on alerts and prompts ("wrong" / "helpful", one click), stored with the turn's text and
@@ -10,35 +11,6 @@ import type { ScoredTurn, SentimentLabel, Speaker } from '../domain/turn.ts';
  * the customer's mood; and the corrected turns as a `text<TAB>label` file for the retraining command.
  */
 
-export type Verdict = 'wrong' | 'helpful';
-export type FeedbackTarget = 'alert' | 'prompt';
-
-export interface FeedbackTurn {
-  turnId: string;
-  speaker: Speaker;
-  text: string;
-  label: SentimentLabel;
-  valence: number;
-  smoothed: number;
-  probabilities: Record<SentimentLabel, number>;
-  emotion?: string;
-}
-
-export interface Feedback {
-  id: string;
-  target: FeedbackTarget;
-  targetId: string;
-  /** The alert's rule or the prompt's source. */
-  rule: string;
-  verdict: Verdict;
-  /** What the turn's sentiment really was, when the model got it wrong. */
-  correctLabel?: SentimentLabel;
-  by: string;
-  role: string;
-  at: number;
-  /** The turn the alert or prompt was about, as it was scored. */
-  turn?: FeedbackTurn;
-}
 
 export interface FeedbackInput {
   target: FeedbackTarget;

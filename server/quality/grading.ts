@@ -2,7 +2,8 @@ import type { Conversation } from '../domain/conversation.ts';
 import type { ScoredTurn } from '../domain/turn.ts';
 import type { PhraseGroup } from '../rules/escalation-phrases.ts';
 import { PhraseMatcher } from '../rules/phrases.ts';
-import type { ComplaintGrade, QualityConfig } from './config.ts';
+import type { QualityConfig } from './config.ts';
+import type { Complaint, ComplaintDeadlines, ComplaintGrade } from '../domain/quality.ts';
 
 /**
  * Complaint grading. Each negative episode (a maximal run of customer turns whose smoothed mood is
@@ -11,40 +12,10 @@ import type { ComplaintGrade, QualityConfig } from './config.ts';
  * A legal or regulator threat is major whatever the points.
  */
 
-export interface ComplaintDeadlines {
-  /** Major complaints only: a manager must have taken it by then. */
-  managerBy?: number;
-  /** The customer must have had an answer by then. */
-  respondBy: number;
-  /** The problem must be resolved by then. */
-  resolveBy: number;
-}
-
-export interface Complaint {
-  /** The episode's first customer turn id: stable as the episode grows and is re-graded. */
-  id: string;
-  grade: ComplaintGrade;
-  points: number;
-  /** Each thing that earned points, in words. */
-  reasons: string[];
-  startedAt: number;
-  /** When the customer's mood went back to zero or above; absent while the episode goes on. */
-  endedAt?: number;
-  turnIds: string[];
-  lowestMood: number;
-  deadlines: ComplaintDeadlines;
-  /** Who must take it: major complaints go to a manager. */
-  owner: 'supervisor' | 'manager';
-}
 
 type GradingConfig = QualityConfig['grading'];
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-const GRADE_RANK: Record<ComplaintGrade, number> = { general: 0, complex: 1, major: 2 };
-
-export function gradeRank(grade: ComplaintGrade): number {
-  return GRADE_RANK[grade];
-}
 
 /**
  * The customer turns of each negative episode, in order. A turn is negative when its smoothed mood is
@@ -142,7 +113,3 @@ export function createGrader(config: QualityConfig, groups: readonly PhraseGroup
     });
 }
 
-/** The complaint a wall tile shows: the highest grade, the latest of equals. */
-export function headlineComplaint(complaints: readonly Complaint[]): Complaint | undefined {
-  return complaints.reduce<Complaint | undefined>((best, c) => (best === undefined || gradeRank(c.grade) >= gradeRank(best.grade) ? c : best), undefined);
-}

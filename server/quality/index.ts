@@ -3,10 +3,11 @@ import { withPrompts, type Conversation } from '../domain/conversation.ts';
 import type { Prompt } from '../domain/prompt.ts';
 import type { ScoredTurn } from '../domain/turn.ts';
 import type { RulesConfig } from '../rules/index.ts';
-import { checklistPrompts, createChecklistDetector, type Checklist, type ChecklistDetector } from './checklist.ts';
+import { checklistPrompts, createChecklistDetector, type ChecklistDetector } from './checklist.ts';
 import type { QualityConfig } from './config.ts';
 import { armAckDeadline } from './deadlines.ts';
 import { createGrader, type Grader } from './grading.ts';
+import type { Checklist } from '../domain/quality.ts';
 
 export { QualityConfigSchema, type QualityConfig } from './config.ts';
 

@@ -1,7 +1,7 @@
 import { summarize, type Conversation } from '../domain/conversation.ts';
 import type { Severity } from '../domain/alert.ts';
-import type { ComplaintGrade, QualityConfig } from './config.ts';
-import { headlineComplaint } from './grading.ts';
+import type { QualityConfig } from './config.ts';
+import { type ComplaintGrade, headlineComplaint } from '../domain/quality.ts';
 
 /**
  * Recovery and agent metrics. Per conversation: where the customer started and ended, whether they

@@ -1,37 +1,13 @@
 import { summarize, type Conversation } from '../domain/conversation.ts';
 import { z } from 'zod';
 import type { QualityConfig } from './config.ts';
+import type { Scorecard, ScorecardCriterion } from '../domain/quality.ts';
 
 /**
  * QA scorecards: the configured criteria, pre-filled where the checklist and the scores already
  * answer, editable by QA. Scores run 0..1; the total is the weighted mean of the scored criteria, 0..100.
  */
 
-export interface ScorecardCriterion {
-  id: string;
-  label: string;
-  weight: number;
-  /** null until someone (or the auto-fill) scores it. */
-  score: number | null;
-  /** How the score was set: by the auto-fill, or by a person. */
-  source: 'auto' | 'qa' | null;
-  note?: string;
-}
-
-export interface Scorecard {
-  conversationId: string;
-  agentId?: string;
-  /** The sample it was drawn in, `<from>..<to>#<seed>`. */
-  sampleId?: string;
-  criteria: ScorecardCriterion[];
-  /** 0..100; null while nothing is scored. */
-  total: number | null;
-  status: 'draft' | 'final';
-  comment?: string;
-  createdAt: number;
-  updatedAt: number;
-  updatedBy?: string;
-}
 
 type ScorecardConfig = QualityConfig['scorecard'];
 type Criterion = ScorecardConfig['criteria'][number];

@@ -6,13 +6,12 @@ import type { Alert } from '../domain/alert.ts';
 import type { ConversationSummary, ConversationView } from '../domain/conversation.ts';
 import type { Prompt, PromptFeedback } from '../domain/prompt.ts';
 import type { ScoredTurn, Speaker } from '../domain/turn.ts';
-import type { Checklist } from '../quality/checklist.ts';
 import type { ChurnRisk } from '../quality/churn.ts';
-import type { Feedback, FeedbackInput, FeedbackReport, PromptEffect } from '../quality/feedback.ts';
-import type { Complaint } from '../quality/grading.ts';
+import type { FeedbackInput, FeedbackReport, PromptEffect } from '../quality/feedback.ts';
 import type { ConversationMetrics, MetricsReport } from '../quality/metrics.ts';
 import type { Sample } from '../quality/sampling.ts';
-import type { Scorecard, ScorecardEdit, ScorecardRollup } from '../quality/scorecard.ts';
+import type { ScorecardEdit, ScorecardRollup } from '../quality/scorecard.ts';
+import type { Checklist, Complaint, Feedback, Scorecard } from '../domain/quality.ts';
 
 export type Ack<T = undefined> = (reply: { ok: true; data?: T } | { ok: false; error: string }) => void;
 

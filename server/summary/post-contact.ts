@@ -1,7 +1,7 @@
 import type { Alert } from '../domain/alert.ts';
 import { summarize, type Conversation } from '../domain/conversation.ts';
 import type { ScoredTurn, Speaker } from '../domain/turn.ts';
-import type { Complaint } from '../quality/grading.ts';
+import type { Complaint } from '../domain/quality.ts';
 
 /**
  * The post-contact summary of an ended conversation, shaped like Amazon Contact Lens post-call output

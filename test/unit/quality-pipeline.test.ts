@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../server/domain/alert.ts';
 import type { Prompt } from '../../server/domain/prompt.ts';
-import type { Checklist } from '../../server/quality/checklist.ts';
 import { MINUTE, rig, T0 } from '../support/quality.ts';
+import type { Checklist } from '../../server/domain/quality.ts';
 
 describe('the quality step in the pipeline', () => {
   it('ticks the checklist on agent turns, emits it for the sidebar, stores it, and prompts missing items near the end', async () => {

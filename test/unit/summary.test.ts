@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { applyScoredTurn, endConversation, newConversation, type Conversation } from '../../server/domain/conversation.ts';
 import type { Score, Speaker } from '../../server/domain/turn.ts';
-import type { Checklist } from '../../server/quality/checklist.ts';
-import type { Complaint } from '../../server/quality/grading.ts';
 import { postContactSummary } from '../../server/summary/post-contact.ts';
 import { scoreOf, turnOf } from '../support/turns.ts';
+import type { Checklist, Complaint } from '../../server/domain/quality.ts';
 
 const START = 1_000_000;
 

@@ -6,10 +6,10 @@
 import type { Alert } from '../../../server/domain/alert.ts';
 import type { ConversationSummary, ConversationView } from '../../../server/domain/conversation.ts';
 import type { Prompt, PromptFeedback } from '../../../server/domain/prompt.ts';
-import type { Verdict } from '../../../server/quality/feedback.ts';
 import type { TurnEvent } from '../../../server/realtime/events.ts';
 import { Api } from './api.ts';
 import { connectAgent, request, type LinkState } from './socket.ts';
+import type { Verdict } from '../../../server/domain/quality.ts';
 
 /** Ended conversations kept as tabs for wrap-up; older ones leave the sidebar. */
 const KEEP_ENDED = 2;

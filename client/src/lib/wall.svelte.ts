@@ -8,9 +8,9 @@ import type { Alert } from '../../../server/domain/alert.ts';
 import { severityRank } from '../../../server/domain/alert.ts';
 import type { ConversationSummary, ConversationView } from '../../../server/domain/conversation.ts';
 import type { Prompt } from '../../../server/domain/prompt.ts';
-import type { Verdict } from '../../../server/quality/feedback.ts';
 import { Api } from './api.ts';
 import { connectSupervisor, request, type LinkState } from './socket.ts';
+import type { Verdict } from '../../../server/domain/quality.ts';
 
 export const RERANK_MS = 2500;
 
