@@ -19,6 +19,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "models", "train"))
+from export import transformers_config  # noqa: E402
 from model import Classifier  # noqa: E402  the shipped model's encoder, sized up
 
 SHAPE = dict(vocab_size=30522, hidden=768, layers=6, heads=12, ffn=3072, max_pos=512)
@@ -123,23 +124,9 @@ def main():
     int8 = os.path.join(args.out, "onnx", "model_quantized.onnx")
     n = quantize_int8(fp32, int8)
     print(f"wrote {int8} ({os.path.getsize(int8) / 1e6:.0f} MB, {n} MatMuls in int8)", flush=True)
-    config = {
-        "model_type": "bert",
-        "architectures": ["BertForSequenceClassification"],
-        "id2label": {str(i): l for i, l in enumerate(LABELS)},
-        "label2id": {l: i for i, l in enumerate(LABELS)},
-        "vocab_size": SHAPE["vocab_size"],
-        "hidden_size": SHAPE["hidden"],
-        "num_hidden_layers": SHAPE["layers"],
-        "num_attention_heads": SHAPE["heads"],
-        "intermediate_size": SHAPE["ffn"],
-        "max_position_embeddings": SHAPE["max_pos"],
-        "hidden_act": "gelu",
-        "type_vocab_size": 1,
-        "pad_token_id": 0,
-        "rapport": {"note": "Benchmark model: random weights in the shape of distilbert-base; scores are meaningless.",
-                    "params": params, "arch": model.cfg},
-    }
+    config = transformers_config(model.cfg, LABELS, {
+        "note": "Benchmark model: random weights in the shape of distilbert-base; scores are meaningless.",
+        "params": params, "arch": model.cfg})
     with open(os.path.join(args.out, "config.json"), "w", encoding="utf-8") as f:
         json.dump(config, f, indent=2)
 

@@ -51,6 +51,18 @@ def goemo_sentiment(labels):
     return pol.pop() if len(pol) == 1 else None
 
 
+def _capped_rows(by_source, caps, rng):
+    """(text, label_id, source) rows, empty texts dropped, each source cut to its cap at random."""
+    rows = []
+    for src, lst in by_source.items():
+        lst = [x for x in lst if x[0].strip()]
+        if src in caps and len(lst) > caps[src]:
+            rng.shuffle(lst)
+            lst = lst[: caps[src]]
+        rows.extend((t, y, src) for t, y in lst)
+    return rows
+
+
 def sentiment_train(seed=13, caps=None):
     """Returns list of (text, label_id, source). caps: per-source max rows."""
     caps = caps or {}
@@ -67,14 +79,7 @@ def sentiment_train(seed=13, caps=None):
         if y is not None:
             g.append((r["text"], y))
     out["goemotions"] = g
-    rows = []
-    for src, lst in out.items():
-        lst = [x for x in lst if x[0].strip()]
-        if src in caps and len(lst) > caps[src]:
-            rng.shuffle(lst)
-            lst = lst[: caps[src]]
-        rows.extend((t, y, src) for t, y in lst)
-    return rows
+    return _capped_rows(out, caps, rng)
 
 
 def sentiment_dev():
@@ -126,20 +131,13 @@ EMOTION_NEUTRAL_CAP = 6000  # GoEmotions has ~13k neutral-only rows; keep 6000 o
 def emotion_train(seed=13, caps=None, neutral_cap=EMOTION_NEUTRAL_CAP):
     caps = caps or {}
     rng = random.Random(seed)
-    rows = []
     split = _emotion_split("train")
     neu = [x for x in split["goemotions"] if x[1] == _E["neutral"]]
     if len(neu) > neutral_cap:
         rng.shuffle(neu)
         keep = set(id(x) for x in neu[:neutral_cap])
         split["goemotions"] = [x for x in split["goemotions"] if x[1] != _E["neutral"] or id(x) in keep]
-    for src, lst in split.items():
-        lst = [x for x in lst if x[0].strip()]
-        if src in caps and len(lst) > caps[src]:
-            rng.shuffle(lst)
-            lst = lst[: caps[src]]
-        rows.extend((t, y, src) for t, y in lst)
-    return rows
+    return _capped_rows(split, caps, rng)
 
 
 def emotion_dev():

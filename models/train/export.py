@@ -17,6 +17,27 @@ from model import Classifier
 TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"]
 
 
+def transformers_config(arch, labels, rapport):
+    """config.json as transformers.js reads it: a BERT sequence classifier of the model's shape."""
+    return {
+        "model_type": "bert",
+        "architectures": ["BertForSequenceClassification"],
+        "id2label": {str(i): l for i, l in enumerate(labels)},
+        "label2id": {l: i for i, l in enumerate(labels)},
+        "vocab_size": arch["vocab_size"],
+        "hidden_size": arch["hidden"],
+        "num_hidden_layers": arch["layers"],
+        "num_attention_heads": arch["heads"],
+        "intermediate_size": arch["ffn"],
+        "max_position_embeddings": arch["max_pos"],
+        "hidden_act": "gelu",
+        "type_vocab_size": 1,
+        "pad_token_id": 0,
+        "problem_type": "single_label_classification",
+        "rapport": rapport,
+    }
+
+
 def export_folder(model, out, labels, tokenizer_src, rapport_meta, opset=14):
     os.makedirs(os.path.join(out, "onnx"), exist_ok=True)
     if os.path.abspath(tokenizer_src) != os.path.abspath(out):
@@ -37,27 +58,10 @@ def export_folder(model, out, labels, tokenizer_src, rapport_meta, opset=14):
                           "logits": {0: "batch_size"}},
             do_constant_folding=False,
         )
-    c = model.cfg
-    cfg = {
-        "model_type": "bert",
-        "architectures": ["BertForSequenceClassification"],
-        "id2label": {str(i): l for i, l in enumerate(labels)},
-        "label2id": {l: i for i, l in enumerate(labels)},
-        "vocab_size": c["vocab_size"],
-        "hidden_size": c["hidden"],
-        "num_hidden_layers": c["layers"],
-        "num_attention_heads": c["heads"],
-        "intermediate_size": c["ffn"],
-        "max_position_embeddings": c["max_pos"],
-        "hidden_act": "gelu",
-        "type_vocab_size": 1,
-        "pad_token_id": 0,
-        "problem_type": "single_label_classification",
-        "rapport": dict(rapport_meta, arch=c, note=(
-            "Not a Hugging Face BERT checkpoint: a Rapport pre-LN encoder with masked mean pooling "
-            "and a factorized token embedding (embedding_size=arch.emb), exported to ONNX; "
-            "only the ONNX graph and tokenizer are meant to be loaded.")),
-    }
+    cfg = transformers_config(model.cfg, labels, dict(rapport_meta, arch=model.cfg, note=(
+        "Not a Hugging Face BERT checkpoint: a Rapport pre-LN encoder with masked mean pooling "
+        "and a factorized token embedding (embedding_size=arch.emb), exported to ONNX; "
+        "only the ONNX graph and tokenizer are meant to be loaded.")))
     with open(os.path.join(out, "config.json"), "w", encoding="utf-8") as f:
         json.dump(cfg, f, ensure_ascii=False, indent=2)
     check_initializer_names(model, path)
