@@ -28,6 +28,7 @@ export type ServerMessage = { type: 'ready'; url: string; models: { sentiment: s
 export type ParentMessage = { type: 'reset' } | { type: 'stats' } | { type: 'close' };
 
 const rapport = await createRapport(loadConfig(process.argv.slice(2), {}), pino({ level: 'warn' }, pino.destination(2)));
+const scraper = await rapport.tokens.issue({ id: 'bench', role: 'metrics' });
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
 
@@ -37,7 +38,7 @@ setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 250)
 
 /** Batch count and summed sizes from prom-client's histogram, over every model. */
 async function batchTotals(): Promise<{ count: number; sum: number }> {
-  const metrics = await fetch(`${rapport.url}/metrics`).then((r) => r.text());
+  const metrics = await fetch(`${rapport.url}/metrics`, { headers: { authorization: `Bearer ${scraper}` } }).then((r) => r.text());
   let count = 0;
   let sum = 0;
   for (const line of metrics.split('\n')) {

@@ -235,7 +235,9 @@ function plansFor(step: string, n: number, dialogues: string[][]): ConversationP
 async function benchModel(model: string, dialogues: string[][], redisUrl: string | undefined, rawLimits: ModelResult | undefined): Promise<LiveModelRun> {
   const dtype = dtypesOf(model)[0]!;
   const rawLimit = rawLimits?.runs.find((r) => r.model === model && r.dtype === dtype)?.limit;
-  const serverArgs = ['--port', '0', '--secret', secret, '--model', model, '--models-dir', MODELS_DIR, '--emotion-model', 'none', ...(redisUrl ? ['--redis', redisUrl] : []), ...positionals];
+  // Every simulated client shares one address and the ingest bridge one token: rate limits off, the bench measures scoring.
+  const limitsOff = ['--rate-per-token', '0', '--rate-per-address', '0'];
+  const serverArgs = ['--port', '0', '--secret', secret, '--model', model, '--models-dir', MODELS_DIR, '--emotion-model', 'none', ...limitsOff, ...(redisUrl ? ['--redis', redisUrl] : []), ...positionals];
   console.log(`\n== ${model} (${dtype}${rawLimit ? `, raw limit ${fmt(rawLimit, 1)} turns/s` : ', no raw limit yet: run npm run bench:model'}), ${redisUrl ? 'Redis' : 'in-memory'} store`);
   const server = await ServerProcess.start(serverArgs);
   const run: LiveModelRun = { model, dtype, rawLimit, steps: [] };

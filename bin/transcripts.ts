@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
+import { errorsText, fieldErrors } from '../server/api/refusal.ts';
 import {
   CsvMappingSchema,
   FORMATS,
@@ -37,7 +38,7 @@ export async function readTranscripts(files: readonly string[], flags: Transcrip
   let csvMapping: CsvMapping | undefined;
   if (flags['csv-map']) {
     const parsed = CsvMappingSchema.safeParse(parseYaml(await readFile(flags['csv-map'], 'utf8')));
-    if (!parsed.success) throw new Error(`${flags['csv-map']}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw new Error(`${flags['csv-map']}: ${errorsText(fieldErrors(parsed.error, '(file)'))}`);
     csvMapping = parsed.data;
   }
   const all: FileConversation[] = [];

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import { Metrics } from './api/metrics.ts';
 import { qualityRoutes } from './api/quality.ts';
+import { invalid, refusal, refuse } from './api/refusal.ts';
 import { apiRoutes } from './api/routes.ts';
 import { TokenService } from './auth/tokens.ts';
 import { openBackend } from './backend.ts';
@@ -44,11 +45,17 @@ const CLIENT_DIST = path.join(ROOT, 'client', 'dist');
 /** Room for a 500-turn batch of long turns; larger bodies get a 413 that says so. */
 const BODY_LIMIT = '4mb';
 
-const jsonErrors: ErrorRequestHandler = (error: { type?: string; status?: number; message?: string }, _req, res, _next) => {
-  if (error.type === 'entity.parse.failed') res.status(400).json({ ok: false, code: 'invalid', errors: [{ field: '(body)', message: `not valid JSON: ${error.message}` }] });
-  else if (error.type === 'entity.too.large') res.status(413).json({ ok: false, code: 'invalid', errors: [{ field: '(body)', message: `body larger than ${BODY_LIMIT}` }] });
-  else res.status(error.status ?? 500).json({ ok: false, error: error.status ? error.message : 'internal error' });
-};
+const jsonErrors =
+  (log: Logger): ErrorRequestHandler =>
+  (error: { type?: string; status?: number; message?: string }, req, res, _next) => {
+    if (error.type === 'entity.parse.failed') refuse(res, invalid([{ field: '(body)', message: `not valid JSON: ${error.message}` }]));
+    else if (error.type === 'entity.too.large') refuse(res, refusal('too_large', `body larger than ${BODY_LIMIT}`, [{ field: '(body)', message: `body larger than ${BODY_LIMIT}` }]));
+    else if (error.status && error.status < 500) refuse(res, refusal('invalid', error.message ?? 'bad request'));
+    else {
+      log.error({ err: error, path: req.path }, 'request failed');
+      refuse(res, refusal('internal', 'internal error; it has been logged'));
+    }
+  };
 
 /** The configured scorer: the server's, and `rapport score`'s. */
 export function scorerFor(config: Config, onBatch?: ScorerOptions['onBatch']): Promise<Scorer> {
@@ -71,7 +78,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   const scorer = await scorerFor(config, (model, size, ms) => metrics.observeBatch(model, size, ms));
   const backend = openBackend(config, log);
   const { store, queue } = backend;
-  const tokens = new TokenService(config.secret);
+  const tokens = new TokenService(config.secret, { revocations: store, maxLifetimeS: config.tokenMaxLifetimeS });
   const pipeline = new Pipeline({
     store,
     scorer,
@@ -90,6 +97,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(backend.limits.http());
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(ingestRoutes(ingest, tokens));
   app.use(adapterRoutes({ ingest, tokens, store, offline: offlineScoringFor(config, scorer), clock }));
@@ -107,18 +115,20 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   } else {
     app.get('/', (_req, res) => res.type('text').send('The Rapport client is not built: run `npm run build:client`.'));
   }
-  app.use(jsonErrors);
+  app.use((req, res) => refuse(res, refusal('not_found', `no route ${req.method} ${req.path}`)));
+  app.use(jsonErrors(log));
 
   const http = createServer(app);
   const io = new SocketServer(http, {
     // A brief disconnect (a laptop switching networks) replays what was missed instead of losing it.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+    // Middlewares run on a recovered connection too: the token is checked again, and the session must be its own.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     ...(backend.adapter ? { adapter: backend.adapter } : {}),
     // Above the largest valid turn, so an oversized one gets a validation error, not a dropped socket.
     maxHttpBufferSize: 2e6,
   });
-  attachRealtime({ io, pipeline, store, tokens, clock });
-  attachIngestNamespace(io, ingest, tokens);
+  attachRealtime({ io, pipeline, store, tokens, clock, log, limits: backend.limits });
+  attachIngestNamespace(io, ingest, tokens, backend.limits, log);
   // Only once every listener is attached: a worker may start on turns other processes queued.
   await pipeline.start();
   const deadlines = new DeadlineTicker(pipeline, store, config.quality.acknowledge, clock);

@@ -1,6 +1,8 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
+import { createClient } from 'redis';
 import type { ServerOptions } from 'socket.io';
+import { RateLimits } from './auth/limits.ts';
 import type { Config } from './config.ts';
 import { InProcessQueue, RedisStreamQueue, type TurnQueue } from './queue/index.ts';
 import { connectRedis, DAY_MS, MemoryStore, RedisStore, type Store } from './store/index.ts';
@@ -14,6 +16,8 @@ export interface Backend {
   queue: TurnQueue;
   /** Makes socket.io room broadcasts reach sockets on every process, and recovers sessions across them. */
   adapter?: ServerOptions['adapter'];
+  /** Rate limits, shared by every process in Redis mode. */
+  limits: RateLimits;
   /** Closes the connections the store and queue do not own; after they are closed. */
   close(): Promise<void>;
 }
@@ -26,7 +30,7 @@ export interface Backend {
 const SOCKET_STREAM_MAX_LEN = 50_000;
 
 export function openBackend(config: Config, log: Logger): Backend {
-  if (!config.redisUrl) return { store: new MemoryStore(), queue: new InProcessQueue(), close: async () => {} };
+  if (!config.redisUrl) return { store: new MemoryStore(), queue: new InProcessQueue(), limits: new RateLimits(config.rateLimits), close: async () => {} };
   const url = config.redisUrl;
   const clients = {
     store: connectRedis(url, 'store'),
@@ -46,15 +50,21 @@ export function openBackend(config: Config, log: Logger): Backend {
       down = false;
     });
   }
+  // Rate limits fall back to per-process limits while Redis is away, so this client never queues commands.
+  const limiter = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: (attempt) => Math.min(attempt * 100, 1000) } });
+  limiter.on('error', () => {});
+  void limiter.connect().catch(() => undefined);
   const store = new RedisStore(clients.store, { retentionMs: config.retentionDays * DAY_MS, liveTtlMs: DAY_MS });
   const queue = new RedisStreamQueue(clients.queue, clients.queueReader, log, { shards: config.streamShards });
   return {
     store,
     queue,
+    limits: new RateLimits(config.rateLimits, limiter),
     adapter: createAdapter(clients.adapter, { streamName: 'rapport:socket.io', sessionKeyPrefix: 'rapport:sio:session:', maxLen: SOCKET_STREAM_MAX_LEN }),
     async close() {
       clients.queue.disconnect();
       clients.adapter.disconnect();
+      limiter.destroy();
     },
   };
 }

@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { errorsText, fieldErrors } from './api/refusal.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from './auth/limits.ts';
+import { DEFAULT_MAX_LIFETIME_S, ROLES, type Role } from './auth/tokens.ts';
 import { PlaybookSchema, type Playbook } from './guidance/index.ts';
 import { QualityConfigSchema, type QualityConfig } from './quality/index.ts';
 import { RulesConfigSchema, type RulesConfig } from './rules/index.ts';
@@ -22,6 +25,9 @@ export interface Config {
   allowDownload: boolean;
   threads?: number;
   secret: string;
+  /** The longest a token of each role may live, seconds. */
+  tokenMaxLifetimeS: Record<Role, number>;
+  rateLimits: RateLimitConfig;
   redisUrl?: string;
   /** Days an ended conversation is kept in Redis for QA. */
   retentionDays: number;
@@ -48,6 +54,10 @@ const OPTIONS = {
   'allow-download': { type: 'boolean', env: 'RAPPORT_ALLOW_DOWNLOAD', help: 'download hub models on first start' },
   threads: { type: 'string', env: 'RAPPORT_THREADS', help: 'onnxruntime threads (default: all cores)' },
   secret: { type: 'string', env: 'RAPPORT_SECRET', help: 'HS256 token secret, 32+ characters (required unless --demo)' },
+  'token-max-hours': { type: 'string', env: 'RAPPORT_TOKEN_MAX_HOURS', help: 'longest token lifetime per role, e.g. agent=12,ingest=720 (defaults: people 12, ingest 720, metrics 8760)' },
+  'rate-per-token': { type: 'string', env: 'RAPPORT_RATE_PER_TOKEN', help: `requests and socket events per token per 10 s; 0 = off (default ${DEFAULT_RATE_LIMITS.perToken})` },
+  'rate-per-address': { type: 'string', env: 'RAPPORT_RATE_PER_ADDRESS', help: `requests and socket events per client address per 10 s; 0 = off (default ${DEFAULT_RATE_LIMITS.perAddress})` },
+  'failed-sign-ins': { type: 'string', env: 'RAPPORT_FAILED_SIGN_INS', help: `failed sign-ins per address per 10 min before it gets 429s (default ${DEFAULT_RATE_LIMITS.failedSignIns})` },
   redis: { type: 'string', env: 'REDIS_URL', help: 'Redis URL for the production store and scale-out' },
   'retention-days': { type: 'string', env: 'RAPPORT_RETENTION_DAYS', help: 'days ended conversations stay in Redis for QA (default 90)' },
   'stream-shards': { type: 'string', env: 'RAPPORT_STREAM_SHARDS', help: 'Redis turn streams, the same for every process (default 16)' },
@@ -81,8 +91,19 @@ function loadYaml<T>(file: string, schema: z.ZodType<T>): T {
     throw new Error(`cannot read ${file}: ${(error as Error).message}`);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`${file}: ${errorsText(fieldErrors(parsed.error, '(file)'))}`);
   return parsed.data;
+}
+
+/** "agent=12,ingest=720": hours per role over the defaults. */
+function lifetimes(value: string | undefined): Record<Role, number> {
+  const caps = { ...DEFAULT_MAX_LIFETIME_S };
+  for (const part of (value ?? '').split(',').filter(Boolean)) {
+    const [role, hours] = part.split('=').map((x) => x.trim());
+    if (!ROLES.includes(role as Role) || !(Number(hours) > 0)) throw new Error(`--token-max-hours takes role=hours pairs for ${ROLES.join(', ')}, not "${part}"`);
+    caps[role as Role] = Number(hours) * 3600;
+  }
+  return caps;
 }
 
 const int = (name: string, value: string | undefined, fallback: number, min = 0): number => {
@@ -126,6 +147,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     allowDownload: flag('allow-download'),
     threads: threads === undefined ? undefined : int('threads', threads, 1, 1),
     secret: secret ?? '',
+    tokenMaxLifetimeS: lifetimes(get('token-max-hours')),
+    rateLimits: {
+      ...DEFAULT_RATE_LIMITS,
+      perToken: int('rate-per-token', get('rate-per-token'), DEFAULT_RATE_LIMITS.perToken),
+      perAddress: int('rate-per-address', get('rate-per-address'), DEFAULT_RATE_LIMITS.perAddress),
+      failedSignIns: int('failed-sign-ins', get('failed-sign-ins'), DEFAULT_RATE_LIMITS.failedSignIns, 1),
+    },
     redisUrl: get('redis'),
     retentionDays: int('retention-days', get('retention-days'), 90, 1),
     streamShards: int('stream-shards', get('stream-shards'), 16, 1),

@@ -5,6 +5,12 @@ import { startDemo } from './demo/replay.ts';
 
 const log = pino({ level: process.env.RAPPORT_LOG_LEVEL ?? 'info' }, pino.destination(2));
 
+// A request's failure must never take the process down with every live conversation in it: a promise
+// nobody awaited is a bug to fix, so it is logged at the loudest level, and the server keeps serving.
+process.on('unhandledRejection', (reason: unknown) => {
+  log.fatal({ err: reason }, 'unhandled promise rejection (a bug: please report it); the server keeps running');
+});
+
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env);
   if (config.help) {

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { requireRole } from '../auth/http.ts';
 import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
 import type { Conversation } from '../domain/conversation.ts';
-import { describe } from '../ingest/schema.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { ChurnResponse, ConversationQualityReport, QaSampleResponse, ScorecardRollupResponse } from '../realtime/events.ts';
 import { churnRisks } from '../quality/churn.ts';
@@ -15,6 +14,7 @@ import { drawSample } from '../quality/sampling.ts';
 import { editScorecard, newScorecard, rollup, ScorecardEditSchema, UnknownCriterionError } from '../quality/scorecard.ts';
 import type { Store } from '../store/index.ts';
 import type { Scorecard } from '../domain/quality.ts';
+import { invalidInput, refusal, refuse } from './refusal.ts';
 
 export interface QualityApiDeps {
   store: Store;
@@ -47,8 +47,10 @@ const FeedbackBody = z.strictObject({
 });
 
 function invalid(res: Response, error: z.ZodError): void {
-  res.status(400).json({ errors: describe(error) });
+  refuse(res, invalidInput(error));
 }
+const noConversation = (res: Response, id: string) => refuse(res, refusal('not_found', `no conversation ${id}`));
+const notYours = (res: Response) => refuse(res, refusal('forbidden', 'this conversation belongs to another agent'));
 
 /**
  * Service-quality REST: metrics and churn for supervisors; QA samples and scorecards for QA (and
@@ -72,8 +74,8 @@ export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = 
 
   router.get('/api/metrics/conversations/:id', anyUser, async (req, res) => {
     const c = await store.get(req.params.id as string);
-    if (!c) return void res.status(404).json({ error: `no conversation ${req.params.id}` });
-    if (!canSeeConversation(req.principal!, c)) return void res.status(403).json({ error: 'this conversation belongs to another agent' });
+    if (!c) return noConversation(res, req.params.id as string);
+    if (!canSeeConversation(req.principal!, c)) return notYours(res);
     const report: ConversationQualityReport = {
       metrics: conversationMetrics(c, config.metrics, clock()),
       checklist: c.checklist,
@@ -122,7 +124,7 @@ export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = 
 
   router.get('/api/qa/scorecards/:conversationId', qa, async (req, res) => {
     const c = await store.get(req.params.conversationId as string);
-    if (!c) return void res.status(404).json({ error: `no conversation ${req.params.conversationId}` });
+    if (!c) return noConversation(res, req.params.conversationId as string);
     // A conversation outside any sample still gets an auto-filled draft, saved on the first edit.
     res.json(c.scorecard ?? newScorecard(config.scorecard, c, clock()));
   });
@@ -136,11 +138,11 @@ export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = 
         const scorecard = editScorecard(c.scorecard ?? newScorecard(config.scorecard, c, clock()), edit.data, by, clock());
         return { conversation: { ...c, scorecard }, result: scorecard };
       });
-      if (!card) res.status(404).json({ error: `no conversation ${req.params.conversationId}` });
+      if (!card) noConversation(res, req.params.conversationId as string);
       else res.json(card);
     } catch (error) {
       if (!(error instanceof UnknownCriterionError)) throw error;
-      res.status(400).json({ errors: [{ field: 'criteria', message: error.message }] });
+      refuse(res, refusal('invalid', error.message, [{ field: 'criteria', message: error.message }]));
     }
   });
 
@@ -150,14 +152,14 @@ export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = 
     const { conversationId, ...input } = body.data;
     const principal = req.principal!;
     const c = await store.get(conversationId);
-    if (!c) return void res.status(404).json({ error: `no conversation ${conversationId}` });
-    if (!canSeeConversation(principal, c)) return void res.status(403).json({ error: 'this conversation belongs to another agent' });
+    if (!c) return noConversation(res, conversationId);
+    if (!canSeeConversation(principal, c)) return notYours(res);
     const id = newId();
     const feedback = await pipeline.updateConversation(conversationId, (current) => {
       const done = withFeedback(current, input, { by: principal.id, role: principal.role }, clock(), id);
       return done && { conversation: done.conversation, result: done.feedback };
     });
-    if (!feedback) res.status(404).json({ error: `no ${input.target} ${input.id} in conversation ${conversationId}` });
+    if (!feedback) refuse(res, refusal('not_found', `no ${input.target} ${input.id} in conversation ${conversationId}`));
     else res.status(201).json(feedback);
   });
 

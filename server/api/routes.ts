@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { requireRole } from '../auth/http.ts';
 import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
 import { summarize, viewOf, type Conversation } from '../domain/conversation.ts';
-import { describe } from '../ingest/schema.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { Store } from '../store/index.ts';
 import { postContactSummary } from '../summary/post-contact.ts';
 import type { Metrics } from './metrics.ts';
+import { invalidInput, refusal, refuse } from './refusal.ts';
 
 const boolean = z.enum(['true', 'false']).transform((v) => v === 'true');
 const epoch = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
@@ -45,7 +45,7 @@ export function apiRoutes({ store, pipeline, tokens, metrics, clock, models }: A
   router.get('/api/conversations', anyUser, async (req, res) => {
     const parsed = ListQuery.safeParse(req.query);
     if (!parsed.success) {
-      res.status(400).json({ errors: describe(parsed.error) });
+      refuse(res, invalidInput(parsed.error, '(query)'));
       return;
     }
     const q = parsed.data;
@@ -72,11 +72,11 @@ export function apiRoutes({ store, pipeline, tokens, metrics, clock, models }: A
     async (req, res) => {
       const c = await store.get(req.params.id as string);
       if (!c) {
-        res.status(404).json({ error: `no conversation ${req.params.id}` });
+        refuse(res, refusal('not_found', `no conversation ${req.params.id}`));
         return;
       }
       if (!canSeeConversation(req.principal!, c)) {
-        res.status(403).json({ error: 'this conversation belongs to another agent' });
+        refuse(res, refusal('forbidden', 'this conversation belongs to another agent'));
         return;
       }
       res.json(render(c, clock()));
@@ -87,17 +87,17 @@ export function apiRoutes({ store, pipeline, tokens, metrics, clock, models }: A
   router.put('/api/conversations/:id/note', requireRole(tokens, ['qa', 'supervisor']), async (req, res) => {
     const note = z.strictObject({ note: z.string().max(5000) }).safeParse(req.body);
     if (!note.success) {
-      res.status(400).json({ errors: describe(note.error) });
+      refuse(res, invalidInput(note.error));
       return;
     }
     const updated = await pipeline.setQaNote(req.params.id as string, note.data.note);
-    if (!updated) res.status(404).json({ error: `no conversation ${req.params.id}` });
+    if (!updated) refuse(res, refusal('not_found', `no conversation ${req.params.id}`));
     else res.json({ ok: true, qaNote: updated.qaNote });
   });
 
   router.post('/api/alerts/:id/ack', requireRole(tokens, ['supervisor']), async (req, res) => {
     const alert = await pipeline.acknowledgeAlert(req.params.id as string, req.principal!.name);
-    if (!alert) res.status(404).json({ error: `no alert ${req.params.id}` });
+    if (!alert) refuse(res, refusal('not_found', `no alert ${req.params.id}`));
     else res.json(alert);
   });
 
@@ -106,7 +106,18 @@ export function apiRoutes({ store, pipeline, tokens, metrics, clock, models }: A
     res.status(storeReady ? 200 : 503).json({ status: storeReady ? 'ok' : 'unavailable', store: { kind: store.kind, ready: storeReady }, queue: pipeline.queue.kind, models, pending: pipeline.pending });
   });
 
-  router.get('/metrics', async (_req, res) => {
+  /** Signs out: without a body, the caller's own token; a supervisor may name any token id. */
+  router.post('/api/tokens/revoke', requireRole(tokens, ['agent', 'supervisor', 'qa', 'ingest', 'metrics']), async (req, res) => {
+    const body = z.strictObject({ jti: z.string().min(1).max(128).optional() }).safeParse(req.body ?? {});
+    if (!body.success) return refuse(res, invalidInput(body.error));
+    const principal = req.principal!;
+    const jti = body.data.jti ?? principal.tokenId;
+    if (jti !== principal.tokenId && principal.role !== 'supervisor') return refuse(res, refusal('forbidden', 'only a supervisor may revoke another sign-in'));
+    await (jti === principal.tokenId ? tokens.revoke(jti, principal.expiresAt) : tokens.revoke(jti));
+    res.json({ ok: true, revoked: jti });
+  });
+
+  router.get('/metrics', requireRole(tokens, ['metrics']), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   return router;

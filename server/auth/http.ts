@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { refusal, refuse } from '../api/refusal.ts';
 import { AuthError, type Principal, type Role, type TokenService } from './tokens.ts';
 
 declare module 'express-serve-static-core' {
@@ -15,13 +16,13 @@ export function requireRole(tokens: TokenService, roles: readonly Role[]): Reque
     tokens.verify(token).then(
       (principal) => {
         if (!roles.includes(principal.role)) {
-          res.status(403).json({ error: `the ${principal.role} role may not do this` });
+          refuse(res, refusal('forbidden', `the ${principal.role} role may not do this`));
           return;
         }
         req.principal = principal;
         next();
       },
-      (error: unknown) => res.status(401).json({ error: error instanceof AuthError ? error.message : 'sign-in failed' }),
+      (error: unknown) => refuse(res, refusal('unauthorized', error instanceof AuthError ? error.message : 'sign-in failed')),
     );
   };
 }

@@ -3,14 +3,16 @@ import { redactPii } from '../domain/pii.ts';
 import type { Turn } from '../domain/turn.ts';
 import { ConversationEndedError, type AcceptResult, type Pipeline } from '../pipeline.ts';
 import { SaturatedError } from '../scoring/index.ts';
-import { describe, EndInputSchema, TurnInputSchema, type Rejection, type TurnInput } from './schema.ts';
+import { invalid, invalidInput, refusal } from '../api/refusal.ts';
+import type { Refusal, RefusalCode } from '../realtime/events.ts';
+import { EndInputSchema, TurnInputSchema, type TurnInput } from './schema.ts';
+
+export type { Refusal } from '../realtime/events.ts';
 
 /**
  * Why a turn was refused: bad input, a conversation already ended, no such conversation, or (retry
  * later, with the same turnId) scoring saturated or the store unavailable.
  */
-export type RejectionCode = 'invalid' | 'ended' | 'unknown' | 'saturated' | 'unavailable';
-export type Refusal = { ok: false; code: RejectionCode } & Rejection;
 export type IngestResult = ({ ok: true } & AcceptResult) | Refusal;
 export type EndResult = { ok: true; conversationId: string; endedAt?: number } | Refusal;
 
@@ -31,9 +33,14 @@ export function toTurn(input: TurnInput, now: number): Turn {
   };
 }
 
-function rejection(code: RejectionCode, field: string, message: string): Refusal {
-  return { ok: false, code, errors: [{ field, message }] };
+function rejection(code: RefusalCode, field: string, message: string): Refusal {
+  return refusal(code, message, [{ field, message }], code === 'saturated' || code === 'unavailable' ? RETRY_AFTER_S : undefined);
 }
+
+const MAX_AHEAD_MS = 24 * 3_600_000;
+
+/** What a sender is told to wait before resending a turn that could not be taken now. */
+const RETRY_AFTER_S = 1;
 
 /** The single door every adapter (HTTP, socket, file formats) ends in: validate, redact, accept. */
 export class Ingest {
@@ -51,7 +58,7 @@ export class Ingest {
 
   async end(raw: unknown): Promise<EndResult> {
     const parsed = EndInputSchema.safeParse(raw);
-    if (!parsed.success) return { ok: false, code: 'invalid', errors: describe(parsed.error) };
+    if (!parsed.success) return invalidInput(parsed.error, '(turn)');
     try {
       const ended = await this.pipeline.end(parsed.data.conversationId);
       if (!ended) return rejection('unknown', 'conversationId', `no conversation ${parsed.data.conversationId}`);
@@ -63,9 +70,13 @@ export class Ingest {
 
   private async accept(raw: unknown): Promise<IngestResult> {
     const parsed = TurnInputSchema.safeParse(raw);
-    if (!parsed.success) return { ok: false, code: 'invalid', errors: describe(parsed.error) };
+    if (!parsed.success) return invalidInput(parsed.error, '(turn)');
+    const now = this.clock();
+    const turn = toTurn(parsed.data, now);
+    // Clocks drift and time zones get mixed up, but a turn a day ahead of this server is an error.
+    if (turn.at > now + MAX_AHEAD_MS) return invalid([{ field: 'at', message: `must not be more than a day ahead of the server's clock (${new Date(now).toISOString()})` }]);
     try {
-      return { ok: true, ...(await this.pipeline.accept(toTurn(parsed.data, this.clock()))) };
+      return { ok: true, ...(await this.pipeline.accept(turn)) };
     } catch (error) {
       if (error instanceof ConversationEndedError) return rejection('ended', 'conversationId', error.message);
       if (error instanceof SaturatedError) return rejection('saturated', '(turn)', error.message);

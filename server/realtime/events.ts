@@ -13,7 +13,41 @@ import type { Sample } from '../quality/sampling.ts';
 import type { ScorecardEdit, ScorecardRollup } from '../quality/scorecard.ts';
 import type { Checklist, Complaint, Feedback, Scorecard } from '../domain/quality.ts';
 
-export type Ack<T = undefined> = (reply: { ok: true; data?: T } | { ok: false; error: string }) => void;
+/**
+ * Why something was refused: the codes every HTTP error body and every socket ack share. `invalid`
+ * carries the fields at fault; `saturated`, `unavailable` and `rate_limited` are worth a retry after
+ * `retryAfterS`; `ended` and `unknown` are ingest's (the conversation ended, no such conversation).
+ */
+export type RefusalCode =
+  | 'invalid'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_large'
+  | 'ended'
+  | 'unknown'
+  | 'saturated'
+  | 'unavailable'
+  | 'rate_limited'
+  | 'internal';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The one refusal shape, for HTTP (with the status that goes with `code`) and socket acks alike. */
+export interface Refusal {
+  ok: false;
+  code: RefusalCode;
+  /** For a person: what went wrong and what to do, in a sentence the screens show as it is. */
+  message: string;
+  errors?: FieldError[];
+  retryAfterS?: number;
+}
+
+export type Ack<T = undefined> = (reply: { ok: true; data?: T } | Refusal) => void;
 
 export interface TurnEvent {
   conversationId: string;
@@ -71,14 +105,7 @@ export interface SupervisorClientToServer {
 }
 
 /** /ingest: turns in from a chat platform or speech-to-text bridge. */
-export interface IngestResultReply {
-  ok: boolean;
-  turnId?: string;
-  conversationId?: string;
-  duplicate?: boolean;
-  code?: string;
-  errors?: { field: string; message: string }[];
-}
+export type IngestResultReply = { ok: true; turnId?: string; conversationId?: string; duplicate?: boolean; endedAt?: number } | Refusal;
 
 export interface IngestClientToServer {
   turn: (turn: unknown, ack: (reply: IngestResultReply) => void) => void;

@@ -6,6 +6,8 @@ export class MemoryStore implements Store {
   readonly kind = 'memory';
   private readonly conversations = new Map<string, Conversation>();
   private readonly alertIndex = new Map<string, string>();
+  /** Revoked token ids and until when. */
+  private readonly revoked = new Map<string, number>();
 
   async get(id: string): Promise<Conversation | undefined> {
     return this.conversations.get(id);
@@ -30,6 +32,15 @@ export class MemoryStore implements Store {
 
   async conversationOfAlert(alertId: string): Promise<string | undefined> {
     return this.alertIndex.get(alertId);
+  }
+
+  async revokeToken(jti: string, untilMs: number): Promise<void> {
+    for (const [id, until] of this.revoked) if (until <= Date.now()) this.revoked.delete(id);
+    if (untilMs > Date.now()) this.revoked.set(jti, untilMs);
+  }
+
+  async isTokenRevoked(jti: string): Promise<boolean> {
+    return (this.revoked.get(jti) ?? 0) > Date.now();
   }
 
   async ready(): Promise<boolean> {

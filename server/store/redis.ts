@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Conversation } from '../domain/conversation.ts';
 import { matches, type Change, type ConversationQuery, type Store } from './store.ts';
@@ -11,6 +12,7 @@ import { matches, type Change, type ConversationQuery, type Store } from './stor
  *   live / ended       zsets of ids by start time, one per status
  *   agent:<agentId>    zset of that agent's conversation ids by start time
  *   alert:<alertId>    string: the conversation the alert belongs to
+ *   revoked:<hash>     a revoked token id (hashed: ids are not key material), until the token's expiry
  *
  * Expiry: a live conversation's keys live `liveTtlMs` from its last change (an abandoned call does not
  * stay on the wall forever); an ended one is kept `retentionMs` for QA. Index zsets cannot expire per
@@ -33,6 +35,7 @@ const key = {
   ended: `${PREFIX}ended`,
   agent: (id: string) => `${PREFIX}agent:${id}`,
   alert: (id: string) => `${PREFIX}alert:${id}`,
+  revoked: (jti: string) => `${PREFIX}revoked:${createHash('sha256').update(jti).digest('base64url')}`,
 };
 
 /**
@@ -143,6 +146,15 @@ export class RedisStore implements Store {
 
   async conversationOfAlert(alertId: string): Promise<string | undefined> {
     return (await this.redis.get(key.alert(alertId))) ?? undefined;
+  }
+
+  async revokeToken(jti: string, untilMs: number): Promise<void> {
+    const ttl = Math.ceil(untilMs - Date.now());
+    if (ttl > 0) await this.redis.set(key.revoked(jti), '1', 'PX', ttl);
+  }
+
+  async isTokenRevoked(jti: string): Promise<boolean> {
+    return (await this.redis.exists(key.revoked(jti))) === 1;
   }
 
   /** Answers within a second: a health check must not wait out a reconnect. */

@@ -33,6 +33,9 @@ export interface Store {
   list(query: ConversationQuery): Promise<Conversation[]>;
   /** The conversation an alert belongs to, for acknowledging by alert id. */
   conversationOfAlert(alertId: string): Promise<string | undefined>;
+  /** Refuses the token with this `jti` from now until `untilMs`, when it would have expired anyway. */
+  revokeToken(jti: string, untilMs: number): Promise<void>;
+  isTokenRevoked(jti: string): Promise<boolean>;
   /** Readiness, for /healthz. */
   ready(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { requireRole } from '../auth/http.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import { refusal, refuse } from '../api/refusal.ts';
 import type { WebhookDispatcher } from './dispatcher.ts';
 import type { WebhookQueue } from './queue.ts';
 
@@ -21,7 +22,7 @@ export function webhookRoutes(queue: WebhookQueue, dispatcher: WebhookDispatcher
   router.post('/api/webhooks/dead-letters/:id/retry', supervisor, async (req, res) => {
     const delivery = await queue.requeue(req.params.id as string, clock());
     if (!delivery) {
-      res.status(404).json({ error: `no dead letter ${req.params.id}` });
+      refuse(res, refusal('not_found', `no dead letter ${req.params.id}`));
       return;
     }
     dispatcher.wake();

@@ -101,6 +101,19 @@ export function storeContract(name: string, open: () => Promise<StorePair>): voi
       expect(new Set(seen).size).toBe(40);
     });
 
+    it('keeps a revoked token id until the token would have expired, seen from another handle', async () => {
+      await store.revokeToken('jti-1', Date.now() + 60_000);
+      await store.revokeToken('jti-gone', Date.now() - 1);
+      await store.revokeToken('jti-short', Date.now() + 150);
+      expect(await pair.sibling.isTokenRevoked('jti-1')).toBe(true);
+      expect(await pair.sibling.isTokenRevoked('jti-short')).toBe(true);
+      expect(await store.isTokenRevoked('jti-gone')).toBe(false);
+      expect(await store.isTokenRevoked('jti-never')).toBe(false);
+      await new Promise((r) => setTimeout(r, 250));
+      expect(await store.isTokenRevoked('jti-short')).toBe(false);
+      expect(await store.isTokenRevoked('jti-1')).toBe(true);
+    });
+
     it('is ready', async () => {
       expect(await store.ready()).toBe(true);
     });

@@ -1,4 +1,7 @@
-/** REST calls with the tab's token. Errors carry the HTTP status so screens can tell 401 from 404. */
+/**
+ * REST calls with the tab's token. Errors carry the HTTP status so screens can tell 401 from 404, and
+ * the server's own message (every refusal has one), so screens show why rather than "Bad Request".
+ */
 import type { ConversationSummary, ConversationView } from '../../../server/domain/conversation.ts';
 import type {
   ChurnResponse,
@@ -7,6 +10,7 @@ import type {
   FeedbackRequest,
   MetricsReport,
   QaSampleRequest,
+  Refusal,
   QaSampleResponse,
   Scorecard,
   ScorecardEdit,
@@ -18,6 +22,7 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly refusal?: Refusal,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -47,8 +52,11 @@ export class Api {
     } catch {
       throw new ApiError(0, 'the server cannot be reached');
     }
-    const body = (await response.json().catch(() => ({}))) as { error?: string };
-    if (!response.ok) throw new ApiError(response.status, body.error ?? response.statusText);
+    const body: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const refusal = isRefusal(body) ? body : undefined;
+      throw new ApiError(response.status, refusal?.message ?? response.statusText, refusal);
+    }
     return body as T;
   }
 
@@ -112,7 +120,10 @@ export class Api {
     } catch {
       throw new ApiError(0, 'the server cannot be reached');
     }
-    if (!response.ok) throw new ApiError(response.status, response.statusText);
+    if (!response.ok) {
+      const body: unknown = await response.json().catch(() => undefined);
+      throw new ApiError(response.status, isRefusal(body) ? body.message : response.statusText);
+    }
     return response.text();
   }
 }
@@ -121,6 +132,10 @@ export class Api {
 export interface Period {
   from?: number;
   to?: number;
+}
+
+export function isRefusal(body: unknown): body is Refusal {
+  return typeof body === 'object' && body !== null && (body as Refusal).ok === false && typeof (body as Refusal).message === 'string';
 }
 
 function query(q: object): URLSearchParams {

@@ -1,8 +1,10 @@
 /**
  * The one socket layer: typed connections to /agent and /supervisor, plus a connection state the
- * screens show (online, reconnecting, offline). socket.io reconnects by itself; the server's
- * connection-state recovery replays what a short disconnect missed, and a longer one gets a fresh
- * snapshot, so screens only ever apply events.
+ * screens show (online, reconnecting, offline). socket.io reconnects by itself. After a reconnect
+ * the session is either recovered (the server replays every event missed meanwhile) or not (a long
+ * disconnect, or the process that held it died): then the server sends a fresh snapshot or wall,
+ * which replaces what the screen holds; a screen re-asks for anything else it follows (the wall
+ * re-watches its open drawer when `socket.recovered` is false). Either way nothing is silently missed.
  */
 import { io, type Socket } from 'socket.io-client';
 import type {
@@ -10,6 +12,7 @@ import type {
   AgentServerToClient,
   SupervisorClientToServer,
   SupervisorServerToClient,
+  Refusal,
 } from '../../../server/realtime/events.ts';
 
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
@@ -52,14 +55,22 @@ export const connectAgent = (token: string, onState: (s: LinkState) => void, onR
 export const connectSupervisor = (token: string, onState: (s: LinkState) => void, onRefused: (m: string) => void) =>
   open<SupervisorSocket>('/supervisor', token, onState, onRefused);
 
-/** emit with an acknowledgement, as a promise that rejects on `{ ok: false }` or after a timeout. */
-export function request<T>(send: (ack: (reply: { ok: true; data?: T } | { ok: false; error: string }) => void) => void, timeoutMs = 5000): Promise<T | undefined> {
+/** A refusal from the server, with its message shown as it is. */
+export class RefusedError extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message);
+    this.name = 'RefusedError';
+  }
+}
+
+/** emit with an acknowledgement, as a promise that rejects with the refusal's message on `{ ok: false }` or after a timeout. */
+export function request<T>(send: (ack: (reply: { ok: true; data?: T } | Refusal) => void) => void, timeoutMs = 5000): Promise<T | undefined> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no answer from the server')), timeoutMs);
     send((reply) => {
       clearTimeout(timer);
       if (reply.ok) resolve(reply.data);
-      else reject(new Error(reply.error));
+      else reject(new RefusedError(reply));
     });
   });
 }

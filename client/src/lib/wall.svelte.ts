@@ -56,6 +56,10 @@ export class Wall {
     this.connection = connectSupervisor(token, (state) => (this.link = state), onRefused);
     const s = this.connection.socket;
     s.on('wall', (tiles) => this.onWall(tiles));
+    // A fresh session (not recovered) is no longer in the drawer's watch room: watch it again, with a fresh view.
+    s.on('connect', () => {
+      if (!s.recovered && this.watched) void this.open(this.watched.id).catch(() => undefined);
+    });
     s.on('conversation:update', (tile) => this.onTile(tile));
     s.on('alert', (a) => this.alerts.set(a.id, a));
     s.on('alert:update', (a) => this.onAlertUpdate(a));

@@ -4,9 +4,10 @@ import type { TokenService } from '../../auth/tokens.ts';
 import { viewOf } from '../../domain/conversation.ts';
 import type { Store } from '../../store/index.ts';
 import type { Ingest, IngestResult } from '../accept.ts';
+import { invalid, refusal, refuse } from '../../api/refusal.ts';
 import { statusOf } from '../http.ts';
 import { OTHER_ROLE } from '../roles.ts';
-import type { TurnInput } from '../schema.ts';
+import { MAX_BATCH, type TurnInput } from '../schema.ts';
 import { FORMATS, FormatError, parseTranscript, toCanonical, type FormatName } from './index.ts';
 import { scoreOffline, type OfflineScoring } from './offline.ts';
 
@@ -38,7 +39,7 @@ export function adapterRoutes({ ingest, tokens, store, offline, clock }: Adapter
     async (req, res) => {
       const format = req.params.format as FormatName;
       if (!FORMATS.includes(format)) {
-        res.status(404).json({ ok: false, code: 'invalid', errors: [{ field: 'format', message: `unknown format; one of ${FORMATS.join(', ')}` }] });
+        refuse(res, refusal('not_found', `unknown format; one of ${FORMATS.join(', ')}`, [{ field: 'format', message: `unknown format; one of ${FORMATS.join(', ')}` }]));
         return;
       }
       const q = req.query as Record<string, string | undefined>;
@@ -48,7 +49,12 @@ export function adapterRoutes({ ingest, tokens, store, offline, clock }: Adapter
         conversations = toCanonical(parseTranscript(format, req.body), { conversationId: q.conversationId, startAt, swapRoles: q.swapRoles === 'true' });
       } catch (error) {
         if (!(error instanceof FormatError)) throw error;
-        res.status(400).json({ ok: false, code: 'invalid', errors: [{ field: error.where, message: error.detail }] });
+        refuse(res, invalid([{ field: error.where, message: error.detail }]));
+        return;
+      }
+      const total = conversations.reduce((n, c) => n + c.turns.length, 0);
+      if (total > MAX_BATCH) {
+        refuse(res, invalid([{ field: '(body)', message: `${total} turns in one payload; send at most ${MAX_BATCH} at a time` }]));
         return;
       }
       const replies = [];
@@ -72,11 +78,11 @@ export function adapterRoutes({ ingest, tokens, store, offline, clock }: Adapter
   router.post('/api/conversations/:id/swap-roles', requireRole(tokens, ['supervisor', 'qa']), async (req, res) => {
     const c = await store.get(req.params.id as string);
     if (!c) {
-      res.status(404).json({ error: `no conversation ${req.params.id}` });
+      refuse(res, refusal('not_found', `no conversation ${req.params.id}`));
       return;
     }
     if (c.status !== 'ended') {
-      res.status(409).json({ error: 'swap roles once the conversation has ended, or send it with swapRoles=true' });
+      refuse(res, refusal('conflict', 'swap roles once the conversation has ended, or send it with swapRoles=true'));
       return;
     }
     const turns = c.turns.map(

@@ -90,7 +90,9 @@ export function toCanonical(transcript: Transcript, o: CanonicalOptions = {}): C
   for (const t of transcript.turns) {
     const id = t.conversationId ?? o.conversationId;
     if (id === undefined) throw new FormatError(transcript.format, 'conversationId', 'the transcript names no conversation: give one');
-    byConversation.set(id, [...(byConversation.get(id) ?? []), t]);
+    const turns = byConversation.get(id);
+    if (turns) turns.push(t);
+    else byConversation.set(id, [t]);
   }
   return [...byConversation.entries()].map(([conversationId, turns]) => {
     const fromFormat = turns.every((t) => t.speaker !== undefined);

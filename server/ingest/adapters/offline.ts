@@ -40,13 +40,13 @@ export async function scoreOffline(
   turns: readonly TurnInput[],
   o: OfflineScoring,
   onTurn: () => void = () => {},
-): Promise<{ conversation: Conversation; rejected: Refusal[] }> {
+): Promise<{ conversation: Conversation; rejected: (Refusal & { index: number })[] }> {
   const store = new MemoryStore();
   let now = Number(turns.find((t) => t.at !== undefined)?.at ?? Date.now());
   const pipeline = new Pipeline({ ...o, store, clock: () => now });
   await pipeline.start();
   const ingest = new Ingest(pipeline, () => now);
-  const rejected: Refusal[] = [];
+  const rejected: (Refusal & { index: number })[] = [];
   for (const [index, turn] of turns.entries()) {
     if (turn.at !== undefined) now = typeof turn.at === 'number' ? turn.at : Date.parse(turn.at);
     const result = await ingest.turn(turn);

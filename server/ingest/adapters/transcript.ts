@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { fieldErrors } from '../../api/refusal.ts';
 import type { Channel, Speaker } from '../../domain/turn.ts';
 
 /** Every format Rapport reads, by the name used in endpoints (`/api/ingest/:format`) and on the command line. */
@@ -51,9 +52,8 @@ export class FormatError extends Error {
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown, format: FormatName, where: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const field = issue.path.join('.');
-  throw new FormatError(format, [where, field].filter(Boolean).join(': ') || '(document)', issue.message);
+  const first = fieldErrors(parsed.error, '')[0]!;
+  throw new FormatError(format, [where, first.field].filter(Boolean).join(': ') || '(document)', first.message);
 }
 
 /**
