@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ROOT } from '../../server/config.ts';
 import { TEST_SECRET } from '../support/server.ts';
 
-/** Real Rapport processes for the scale-out tests, each on its own port, all on one Redis. */
+/** Real Rapport processes for the scale-out and crash tests, each on its own port, on one Redis or in memory. */
 
 const EMOTION = existsSync(path.join(ROOT, 'models', 'rapport-emotion', 'onnx', 'model.onnx')) ? 'rapport-emotion' : 'none';
 
@@ -15,7 +15,9 @@ export class RapportProcess {
   constructor(
     readonly name: string,
     readonly port: number,
-    private readonly redisUrl: string,
+    /** Without one, the process keeps everything in memory. */
+    private readonly redisUrl?: string,
+    private readonly extraArgs: string[] = [],
   ) {}
 
   get url(): string {
@@ -37,7 +39,7 @@ export class RapportProcess {
   }
 
   async start(timeoutMs = 120_000): Promise<void> {
-    const args = ['--import', 'tsx', 'server/main.ts', '--redis', this.redisUrl, '--port', String(this.port), '--secret', TEST_SECRET];
+    const args = ['--import', 'tsx', 'server/main.ts', ...(this.redisUrl ? ['--redis', this.redisUrl] : []), '--port', String(this.port), '--secret', TEST_SECRET, ...this.extraArgs];
     // One inference thread each: three processes share two cores.
     args.push('--emotion-model', EMOTION, '--threads', '1', '--log-level', 'warn');
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RAPPORT_LOG_LEVEL: 'warn' } });
