@@ -172,7 +172,7 @@ describe('malformed files are rejected with the line or field named', () => {
 
 describe('large uploads', () => {
   it('groups 200,000 turns of one conversation in one pass (copying the group per turn would take minutes)', () => {
-    const turns = Array.from({ length: 200_000 }, (_, i) => ({ conversationId: 'big', turnId: `t${i}`, speaker: i % 2 ? ('agent' as const) : ('customer' as const), text: `line ${i}` }));
+    const turns = Array.from({ length: 200_000 }, (_, i) => ({ conversationId: 'big', turnId: `t${i}`, speaker: i % 2 ? ('agent' as const) : ('customer' as const), text: `line ${i}`, final: true }));
     const [c] = toCanonical({ format: 'jsonl', turns, ended: false });
     expect(c!.turns).toHaveLength(200_000);
     expect(c!.turns.at(-1)!.turnId).toBe('t199999');

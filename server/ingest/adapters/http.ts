@@ -5,7 +5,7 @@ import { viewOf } from '../../domain/conversation.ts';
 import type { Store } from '../../store/index.ts';
 import type { Ingest, IngestResult } from '../accept.ts';
 import { invalid, refusal, refuse } from '../../api/refusal.ts';
-import { statusOf } from '../http.ts';
+import { sendResults } from '../http.ts';
 import { OTHER_ROLE } from '../roles.ts';
 import { MAX_BATCH, type TurnInput } from '../schema.ts';
 import { FORMATS, FormatError, parseTranscript, toCanonical, type FormatName } from './index.ts';
@@ -66,7 +66,7 @@ export function adapterRoutes({ ingest, tokens, store, offline, clock }: Adapter
         const accepted = results.filter((r) => r.ok).length;
         replies.push({ conversationId: c.conversationId, roles: c.roles, accepted, rejected: results.length - accepted, ended: end?.ok === true, results });
       }
-      res.status(statusOf(replies.flatMap((r) => r.results))).json({ format, conversations: replies });
+      sendResults(res, replies.flatMap((r) => r.results), { format, conversations: replies });
     },
   );
 
