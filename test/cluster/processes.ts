@@ -18,6 +18,7 @@ export class RapportProcess {
     /** Without one, the process keeps everything in memory. */
     private readonly redisUrl?: string,
     private readonly extraArgs: string[] = [],
+    private readonly env: Record<string, string> = {},
   ) {}
 
   get url(): string {
@@ -42,7 +43,7 @@ export class RapportProcess {
     const args = ['--import', 'tsx', 'server/main.ts', ...(this.redisUrl ? ['--redis', this.redisUrl] : []), '--port', String(this.port), '--secret', TEST_SECRET, ...this.extraArgs];
     // One inference thread each: three processes share two cores.
     args.push('--emotion-model', EMOTION, '--threads', '1', '--log-level', 'warn');
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RAPPORT_LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RAPPORT_LOG_LEVEL: 'warn', ...this.env } });
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-20_000);
     };

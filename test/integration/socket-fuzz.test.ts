@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../../server/auth/tokens.ts';
@@ -57,7 +58,8 @@ describe('socket handlers under hostile input', () => {
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    server = new RapportProcess('fuzz', await freePort());
+    // The preload leaves a promise rejected with nobody awaiting it whenever the process gets SIGUSR2.
+    server = new RapportProcess('fuzz', await freePort(), undefined, [], { NODE_OPTIONS: `--import ${path.join(import.meta.dirname, '..', 'support', 'reject-on-signal.mjs')}` });
     await server.start();
   }, 180_000);
 
@@ -116,6 +118,15 @@ describe('socket handlers under hostile input', () => {
     await until('health after the storm', async () => (await fetch(`${server.url}/healthz`)).ok, 10_000);
     expect(server.alive).toBe(true);
   }, 180_000);
+
+  it('logs an unhandled rejection loudly and keeps serving', async () => {
+    process.kill(server.pid!, 'SIGUSR2');
+    await until('the rejection logged', () => server.log.includes('unhandled promise rejection'), 10_000);
+    expect(server.log).toContain('a promise nobody awaited');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(server.alive).toBe(true);
+    expect((await fetch(`${server.url}/healthz`)).ok).toBe(true);
+  });
 
   it('refuses the root namespace', async () => {
     await expect(open(server.url, '/', await tokens.issue({ id: 'fz-sup', role: 'supervisor' }))).rejects.toThrow(/connect to \/agent, \/supervisor or \/ingest/);
