@@ -79,4 +79,17 @@ describe('QA replay in a browser', () => {
     await screenshot(page, 'qa');
     await page.close();
   });
+
+  it("serves the app on the screens' paths and a JSON 404 on unknown ones", async () => {
+    for (const route of ['/', '/agent', '/supervisor', '/qa', '/team']) {
+      const res = await fetch(`${rapport.url}${route}`);
+      expect(res.status, route).toBe(200);
+      expect(await res.text()).toContain('<!doctype html>');
+    }
+    for (const route of ['/api/nope', '/agents', '/qa/extra']) {
+      const res = await fetch(`${rapport.url}${route}`);
+      expect(res.status, route).toBe(404);
+      expect(await res.json()).toMatchObject({ ok: false, code: 'not_found', message: `no route GET ${route}` });
+    }
+  });
 });
