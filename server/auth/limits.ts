@@ -28,7 +28,7 @@ export interface RateLimitConfig {
 export const DEFAULT_RATE_LIMITS: RateLimitConfig = { perToken: 3000, perAddress: 6000, windowS: 10, failedSignIns: 50, failureWindowS: 600 };
 
 /** The slice of a node-redis client rate-limiter-flexible uses (`useRedisPackage`). */
-export interface NodeRedisLike {
+interface NodeRedisLike {
   isReady: boolean;
 }
 

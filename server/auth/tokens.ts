@@ -43,7 +43,7 @@ export class AuthError extends Error {
 }
 
 /** Where revoked token ids are kept until the tokens would have expired anyway (the store). */
-export interface Revocations {
+interface Revocations {
   revokeToken(jti: string, untilMs: number): Promise<void>;
   isTokenRevoked(jti: string): Promise<boolean>;
 }

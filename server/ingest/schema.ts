@@ -23,7 +23,7 @@ export const visibleText = (max: number) =>
     .refine((t) => t.replace(INVISIBLE, '').length > 0, 'must not be empty or only invisible characters');
 
 /** Times before this are typos or zeroes, not contact-center history. */
-export const EARLIEST_AT = Date.UTC(2000, 0, 1);
+const EARLIEST_AT = Date.UTC(2000, 0, 1);
 const afterEarliest = (ms: number) => ms >= EARLIEST_AT;
 const EARLIEST_MESSAGE = 'must not be before 2000-01-01';
 

@@ -15,7 +15,7 @@ import type { Refusal } from './events.ts';
 type ReplyOf<F> = F extends (e: never, ack: (reply: infer R) => void) => void ? R : undefined;
 
 /** Spends one event of the sender's rate allowance; a refusal when it is used up. */
-export type Allowance = (socket: Socket) => Promise<Refusal | undefined>;
+type Allowance = (socket: Socket) => Promise<Refusal | undefined>;
 
 /** Rate limits on handshakes (wrapping the sign-in check) and on every event. */
 export interface SocketLimits {
@@ -23,7 +23,7 @@ export interface SocketLimits {
   allow: Allowance;
 }
 
-export interface HandlerDeps {
+interface HandlerDeps {
   log: Logger;
   allow: Allowance;
 }

@@ -1,4 +1,5 @@
 import { createServer, connect as tcpConnect, type Server, type Socket as TcpSocket } from 'node:net';
+import { createClient } from 'redis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService, type Role } from '../../server/auth/tokens.ts';
@@ -123,6 +124,12 @@ describe('recovery and resync across processes on Redis', () => {
     }
     const own = await claim('/agent', await droppedSession('rc-alice', 'rc-own'), { token: await token('agent', 'rc-alice') });
     expect(own).toMatchObject({ connected: true, recovered: true, leaked: true });
+    // The failed claims counted against this address in Redis, where every process sees them.
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    expect(await admin.keys('rapport:rl:failed-sign-in:*')).not.toHaveLength(0);
+    expect(await admin.keys('rapport:rl:token:*')).not.toHaveLength(0);
+    admin.destroy();
   }, 180_000);
 
   it("resyncs a client whose process was SIGKILLed: nothing sent meanwhile is missing once it reconnects elsewhere", async () => {

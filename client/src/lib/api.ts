@@ -134,7 +134,7 @@ export interface Period {
   to?: number;
 }
 
-export function isRefusal(body: unknown): body is Refusal {
+function isRefusal(body: unknown): body is Refusal {
   return typeof body === 'object' && body !== null && (body as Refusal).ok === false && typeof (body as Refusal).message === 'string';
 }
 

@@ -56,7 +56,7 @@ export const connectSupervisor = (token: string, onState: (s: LinkState) => void
   open<SupervisorSocket>('/supervisor', token, onState, onRefused);
 
 /** A refusal from the server, with its message shown as it is. */
-export class RefusedError extends Error {
+class RefusedError extends Error {
   constructor(readonly refusal: Refusal) {
     super(refusal.message);
     this.name = 'RefusedError';
