@@ -108,6 +108,25 @@ describe('live screens in a browser', () => {
     await Promise.all([agent.close(), wall.close()]);
   });
 
+  it('resyncs the wall after a fresh reconnect: the open drawer stays live, an alert acknowledged meanwhile is not left open', async () => {
+    const rita = { agentId: 'rita', customerId: 'cust-r1', queue: 'billing' };
+    await say(rapport, 'live-r', 'customer', 'I want to cancel my subscription, this is a disgrace.', rita);
+    await rapport.pipeline.idle();
+    const alertId = (await rapport.store.get('live-r'))!.alerts[0]!.id;
+    const wall = await openAs(browser, rapport, '/supervisor', 'supervisor', 'sam', { width: 1400, height: 900 });
+    await wall.locator(`[data-alert-id="${alertId}"][data-state=open]`).waitFor();
+    await wall.locator('[data-testid=tile][data-id="live-r"]').click();
+    await wall.locator('[data-testid=drawer]').getByText('cancel my subscription').waitFor();
+
+    // The server ends the session (as a process that died would); the client comes back with a fresh one.
+    rapport.io.of('/supervisor').disconnectSockets();
+    await rapport.pipeline.acknowledgeAlert(alertId, 'Lee');
+    await wall.locator(`[data-alert-id="${alertId}"][data-state=acknowledged]`).waitFor({ timeout: 10_000 });
+    await say(rapport, 'live-r', 'customer', 'Still waiting for anyone to answer me.', rita);
+    await wall.locator('[data-testid=drawer]').getByText('Still waiting for anyone').waitFor({ timeout: 10_000 });
+    await wall.close();
+  });
+
   it('refuses an agent token on the wall, a bad or expired link, and another agent’s conversation', async () => {
     const onWall = await openAs(browser, rapport, '/supervisor', 'agent', 'alice');
     await onWall.getByText('Agents cannot open the supervisor wall.').waitFor();

@@ -122,10 +122,12 @@ export class Wall {
 
   private onWall(tiles: ConversationSummary[]): void {
     this.tiles.clear();
+    // A wall after a reconnect replaces everything: an alert acknowledged meanwhile must not stay open here.
+    this.alerts.clear();
     for (const tile of tiles) this.tiles.set(tile.id, tile);
     this.rerank();
     // The wall carries counts, not alerts; fetch the alerts of the tiles that have some.
-    for (const tile of tiles.filter((x) => x.openAlerts > 0)) {
+    for (const tile of tiles.filter((x) => x.alertsTotal > 0)) {
       this.api.conversation(tile.id).then(
         (view) => view.alerts.forEach((a) => this.alerts.set(a.id, a)),
         () => undefined,
