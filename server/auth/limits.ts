@@ -56,17 +56,24 @@ export class RateLimits implements SocketLimits {
     this.failures = make('failed-sign-in', Math.max(1, config.failedSignIns), config.failureWindowS);
   }
 
-  /** Spends one request or event of `address` and `token`; a refusal with the wait when either is used up. */
-  async take(address: string, token: string | undefined): Promise<Refusal | undefined> {
-    const blocked = await this.failures.get(address);
-    if (blocked && blocked.remainingPoints <= 0) return limited('too many failed sign-ins from this address', blocked);
-    try {
-      await Promise.all([this.perAddress?.consume(address), token === undefined ? undefined : this.perToken?.consume(tokenKey(token))]);
-      return undefined;
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return limited('too many requests', error);
-      throw error;
+  /**
+   * Spends one request or event of `address` and `token`; a refusal with the wait when either is used
+   * up, or (for what signs in: requests, handshakes) when the address has failed to sign in too often.
+   * The checks run side by side: one round trip to Redis, not three, on the turn's path.
+   */
+  async take(address: string, token: string | undefined, signsIn = true): Promise<Refusal | undefined> {
+    const spend = (limiter: RateLimiterAbstract | undefined, key: string) => limiter?.consume(key).then(() => undefined, (error: unknown) => error);
+    const [failures, ...spent] = await Promise.all([
+      signsIn ? this.failures.get(address) : null,
+      spend(this.perAddress, address),
+      token === undefined ? undefined : spend(this.perToken, tokenKey(token)),
+    ]);
+    if (failures && failures.remainingPoints <= 0) return limited('too many failed sign-ins from this address', failures);
+    for (const outcome of spent) {
+      if (outcome instanceof RateLimiterRes) return limited('too many requests', outcome);
+      if (outcome !== undefined) throw outcome;
     }
+    return undefined;
   }
 
   /** Counts a failed sign-in from `address`. */
@@ -105,10 +112,10 @@ export class RateLimits implements SocketLimits {
     };
   }
 
-  /** One event of a connected socket. */
+  /** One event of a connected socket (already signed in). */
   allow = (socket: Socket): Promise<Refusal | undefined> => {
     const { address, token } = whoIs(socket);
-    return this.take(address, token);
+    return this.take(address, token, false);
   };
 }
 

@@ -73,4 +73,17 @@ function socketAuth(tokens: TokenService, roles: readonly Role[]): SocketMiddlew
 export function guardNamespace(nsp: Namespace, tokens: TokenService, roles: readonly Role[], limits: { guard: (check: SocketMiddleware) => SocketMiddleware }): void {
   holdMissedEvents(nsp);
   nsp.use(limits.guard(socketAuth(tokens, roles)));
+  nsp.on('connection', (socket: Socket) => {
+    const { principal } = socket.data as SocketData;
+    void socket.join(tokenRoom(principal.tokenId));
+    // A socket lives no longer than its sign-in; reconnecting then needs a valid token again.
+    const expiry = setTimeout(() => socket.disconnect(true), Math.min(MAX_TIMER_MS, Math.max(0, principal.expiresAt - Date.now())));
+    socket.once('disconnect', () => clearTimeout(expiry));
+  });
+  // A revoked token's sockets are closed on every process (the room broadcast crosses the adapter).
+  tokens.onRevoke((jti) => nsp.in(tokenRoom(jti)).disconnectSockets(true));
 }
+
+const tokenRoom = (jti: string) => `token:${jti}`;
+/** setTimeout's longest delay (about 24.8 days); a longer-lived token's socket re-checks it then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;

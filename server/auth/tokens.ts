@@ -59,6 +59,7 @@ const ISSUER = 'rapport';
 export class TokenService {
   private readonly key: Uint8Array;
   private readonly maxLifetimeS: Record<Role, number>;
+  private readonly revokeListeners: ((jti: string) => void)[] = [];
 
   constructor(
     secret: string,
@@ -103,6 +104,12 @@ export class TokenService {
   async revoke(jti: string, untilMs: number = Date.now() + Math.max(...Object.values(this.maxLifetimeS)) * 1000): Promise<void> {
     if (!this.o.revocations) throw new Error('no revocation store');
     await this.o.revocations.revokeToken(jti, untilMs);
+    for (const listener of this.revokeListeners) listener(jti);
+  }
+
+  /** Called with each token id this process revokes, so that what is open on it can be closed. */
+  onRevoke(listener: (jti: string) => void): void {
+    this.revokeListeners.push(listener);
   }
 }
 

@@ -133,10 +133,14 @@ describe('bounded input', () => {
 });
 
 describe('revocation', () => {
-  it('signs a token out, over HTTP and sockets; a supervisor may revoke another one', async () => {
+  it('signs a token out, over HTTP and sockets, closing its open sockets; a supervisor may revoke another one', async () => {
     const token = await tokenFor(rapport, 'agent', 'rita');
     expect((await call('GET', '/api/me', token)).status).toBe(200);
+    const open = await connectAs(rapport, '/agent', token);
+    sockets.push(open);
+    const closed = new Promise((resolve) => open.once('disconnect', resolve));
     const out = await call('POST', '/api/tokens/revoke', token, {});
+    await closed;
     expect(out.body).toMatchObject({ ok: true });
     const after = await call('GET', '/api/me', token);
     expect(after.status).toBe(401);
@@ -148,6 +152,16 @@ describe('revocation', () => {
     expect((await call('POST', '/api/tokens/revoke', await tokenFor(rapport, 'agent', 'rita'), { jti: tokenId })).status).toBe(403);
     expect((await call('POST', '/api/tokens/revoke', supervisor, { jti: tokenId })).status).toBe(200);
     expect((await call('GET', '/api/me', other)).status).toBe(401);
+  });
+});
+
+describe('token expiry', () => {
+  it('closes a socket when its token expires, and will not open it again', async () => {
+    const token = await rapport.tokens.issue({ id: 'brief', role: 'agent' }, '2s');
+    const socket = await connectAs(rapport, '/agent', token);
+    sockets.push(socket);
+    await new Promise((resolve) => socket.once('disconnect', resolve));
+    await expect(connectAs(rapport, '/agent', token)).rejects.toThrow(/expired/);
   });
 });
 
