@@ -115,6 +115,10 @@ describe('socket handlers under hostile input', () => {
     const accepted = await ingest.emitWithAck('turn', { conversationId: 'fz-valid', speaker: 'customer', text: 'This is still broken and I am upset.', agentId: 'fz-agent' });
     expect(accepted).toMatchObject({ ok: true });
     expect((await scored).score.label).toMatch(/^(negative|neutral|positive)$/);
+    // A valid turn without an ack is taken too.
+    const unacked = new Promise<ScoredTurn>((resolve) => agent.on('turn', (e: { turn: ScoredTurn }) => e.turn.turnId === 'no-ack' && resolve(e.turn)));
+    ingest.emit('turn', { conversationId: 'fz-valid', turnId: 'no-ack', speaker: 'agent', text: 'I am sorry, let me fix that now.', agentId: 'fz-agent' });
+    expect((await unacked).speaker).toBe('agent');
     await until('health after the storm', async () => (await fetch(`${server.url}/healthz`)).ok, 10_000);
     expect(server.alive).toBe(true);
   }, 180_000);
