@@ -7,7 +7,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 /** The browser client: one page app served by the Rapport server from client/dist. */
 export default defineConfig({
   root,
-  plugins: [svelte()],
+  // Svelte's defaults are all this app needs; there is no svelte.config.js to look for.
+  plugins: [svelte({ configFile: false })],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
