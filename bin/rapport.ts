@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../server/auth/tokens.ts';
+import { toolEnvironment } from '../server/config.ts';
 import { ingestToken, issueToken, RapportClient } from './client.ts';
 import { replay } from './replay.ts';
 import { scoreFiles, summaryTable } from './score.ts';
@@ -49,7 +50,7 @@ function parse(args: string[], options: Record<string, { type: 'string' | 'boole
     text,
     on,
     transcript: { format: text('format'), 'csv-map': text('csv-map'), 'swap-roles': on('swap-roles') },
-    token: () => ingestToken(text('token'), text('secret') ?? process.env.RAPPORT_SECRET),
+    token: () => ingestToken(text('token'), text('secret') ?? toolEnvironment.secret()),
   };
 }
 
@@ -101,7 +102,7 @@ async function main(argv: string[]): Promise<void> {
     const role = f.text('role') as Role | undefined;
     const sub = f.text('sub');
     if (f.on('help') || !role || !ROLES.includes(role) || sub === undefined) return void console.log(HELP);
-    const secret = f.text('secret') ?? process.env.RAPPORT_SECRET;
+    const secret = f.text('secret') ?? toolEnvironment.secret();
     if (!secret) throw new Error('give --secret or set RAPPORT_SECRET: the server signs with the same secret');
     console.log(await issueToken(secret, role, sub, f.text('name'), f.text('ttl')));
     return;

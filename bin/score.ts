@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { scorerFor } from '../server/app.ts';
+import { offlinePipelinesFor, scorerFor } from '../server/compose.ts';
 import { loadConfig, type Config } from '../server/config.ts';
 import type { Conversation } from '../server/domain/conversation.ts';
 import type { Refusal } from '../server/ingest/accept.ts';
-import { offlineScoringFor, scoreOffline } from '../server/ingest/adapters/offline.ts';
+import { scoreOffline } from '../server/ingest/adapters/offline.ts';
 import { fileStem } from '../server/summary/files.ts';
 import { postContactSummary, type PostContactSummary } from '../server/summary/post-contact.ts';
 import type { RapportClient } from './client.ts';
@@ -39,7 +39,7 @@ export interface ScoredConversation {
 
 /** The server's configuration for the model and rules; the emotion model is left out when it is not installed. */
 function configFrom(serverArgs: string[]): Config {
-  const config = loadConfig(['--secret', randomBytes(32).toString('hex'), ...serverArgs], process.env);
+  const config = loadConfig(['--secret', randomBytes(32).toString('hex'), ...serverArgs]);
   const defaultEmotion = config.emotionModel === 'rapport-emotion';
   if (defaultEmotion && !existsSync(path.join(config.modelsDir, 'rapport-emotion', 'config.json'))) return { ...config, emotionModel: undefined };
   return config;
@@ -56,7 +56,7 @@ export async function scoreFiles(o: ScoreOptions): Promise<ScoredConversation[]>
   );
   const total = conversations.reduce((n, c) => n + c.turns.length, 0);
   if (o.progress) bar.start(total, 0, { conversations: `0/${conversations.length}` });
-  const offline = offlineScoringFor(config, scorer);
+  const offline = offlinePipelinesFor(config, scorer);
   const results: ScoredConversation[] = [];
   try {
     // A few at a time: their turns share the scorer's batches.

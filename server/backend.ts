@@ -4,6 +4,7 @@ import type { ServerOptions } from 'socket.io';
 import type { Config } from './config.ts';
 import { InProcessQueue, RedisStreamQueue, type TurnQueue } from './queue/index.ts';
 import { connectRedis, DAY_MS, MemoryStore, RedisStore, type Store } from './store/index.ts';
+import { MemoryWebhookQueue, RedisWebhookQueue, type WebhookQueue } from './webhooks/index.ts';
 
 /**
  * Where state lives and how processes cooperate: everything in this process (the one-command demo),
@@ -14,6 +15,8 @@ export interface Backend {
   queue: TurnQueue;
   /** Makes socket.io room broadcasts reach sockets on every process, and recovers sessions across them. */
   adapter?: ServerOptions['adapter'];
+  /** The webhook deliveries' queue, opened only when webhooks are configured: durable in Redis (deliveries survive restarts, processes share them), else in memory. */
+  webhookQueue(): WebhookQueue;
   /** Closes the connections the store and queue do not own; after they are closed. */
   close(): Promise<void>;
 }
@@ -26,7 +29,7 @@ export interface Backend {
 const SOCKET_STREAM_MAX_LEN = 50_000;
 
 export function openBackend(config: Config, log: Logger): Backend {
-  if (!config.redisUrl) return { store: new MemoryStore(), queue: new InProcessQueue(), close: async () => {} };
+  if (!config.redisUrl) return { store: new MemoryStore(), queue: new InProcessQueue(), webhookQueue: () => new MemoryWebhookQueue(), close: async () => {} };
   const url = config.redisUrl;
   const clients = {
     store: connectRedis(url, 'store'),
@@ -52,6 +55,7 @@ export function openBackend(config: Config, log: Logger): Backend {
     store,
     queue,
     adapter: createAdapter(clients.adapter, { streamName: 'rapport:socket.io', sessionKeyPrefix: 'rapport:sio:session:', maxLen: SOCKET_STREAM_MAX_LEN }),
+    webhookQueue: () => new RedisWebhookQueue(connectRedis(url, 'webhooks')),
     async close() {
       clients.queue.disconnect();
       clients.adapter.disconnect();

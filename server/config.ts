@@ -37,6 +37,8 @@ export interface Config {
   summaryDir?: string;
   demo: boolean;
   logLevel: string;
+  /** JSON log lines even on a terminal. */
+  logJson: boolean;
 }
 
 const OPTIONS = {
@@ -63,6 +65,7 @@ const OPTIONS = {
   'webhook-retry-ms': { type: 'string', env: 'RAPPORT_WEBHOOK_RETRY_MS', help: 'first retry delay, doubling each time up to 10 min (default 1000)' },
   'summary-dir': { type: 'string', env: 'RAPPORT_SUMMARY_DIR', help: 'write a post-contact summary JSON per ended conversation here' },
   'log-level': { type: 'string', env: 'RAPPORT_LOG_LEVEL', help: 'pino level (default info)' },
+  'log-json': { type: 'boolean', env: 'RAPPORT_LOG_JSON', help: 'JSON log lines on a terminal too (off a terminal they always are)' },
   demo: { type: 'boolean', env: 'RAPPORT_DEMO', help: 'replay demo conversations and print sign-in links' },
   help: { type: 'boolean', env: '', help: 'this text' },
 } as const;
@@ -92,13 +95,29 @@ const int = (name: string, value: string | undefined, fallback: number, min = 0)
   return n;
 };
 
-/** The only place that reads the environment: flags win over environment variables, which win over defaults. */
-export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { help: boolean } {
-  const { values } = parseArgs({
-    args: argv,
-    options: Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, { type: o.type }])),
-    strict: true,
-  });
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, { type: o.type }])), strict: true });
+  } catch (error) {
+    // node's own message is "Unknown option '--x'. To specify a positional argument ...": keep its first sentence.
+    throw new Error(`${(error as Error).message.split('. ')[0]}; \`npm run serve -- --help\` lists every option`);
+  }
+}
+
+/**
+ * The environment variables of the tools around the server (the CLI, evaluation), which are not
+ * server options. This file is the only reader of the environment.
+ */
+export const toolEnvironment = {
+  /** The server's token secret, for the CLI's signing in. */
+  secret: (): string | undefined => process.env.RAPPORT_SECRET,
+  /** The public data sets (default ../shared/data beside the project). */
+  dataDir: (): string => process.env.RAPPORT_DATA_DIR ?? path.join(ROOT, '..', 'shared', 'data'),
+};
+
+/** Flags win over environment variables (this process's, unless given), which win over defaults. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config & { help: boolean } {
+  const { values } = parseFlags(argv);
   const get = (name: keyof typeof OPTIONS): string | undefined => {
     const v = values[name];
     if (typeof v === 'string') return v;
@@ -146,6 +165,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     summaryDir: summaryDir === undefined ? undefined : path.resolve(summaryDir),
     demo,
     logLevel: get('log-level') ?? 'info',
+    logJson: flag('log-json'),
     help: flag('help'),
   };
 }

@@ -55,8 +55,8 @@ export async function loadClassifier(spec: ClassifierSpec): Promise<Classifier> 
   const where = resolveLocation(spec);
   if (!where.local && !spec.allowDownload) {
     throw new Error(
-      `model "${spec.model}" was not found as a folder or in ${spec.modelsDir}, and downloads are off. ` +
-        `Train one (npm run train), point --model at a transformers.js model folder, or allow downloads with --allow-download.`,
+      `model "${spec.model}" is neither a folder nor in ${spec.modelsDir}, and downloads are off: ` +
+        `point --model at a transformers.js model folder, train one with \`npm run train\`, or pass --allow-download for a hub id`,
     );
   }
   const dtype = where.local ? chooseDtype(where.root, where.name, spec.dtype) : (spec.dtype ?? 'q8');

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CONVERSATIONS } from '../../server/demo/conversations.ts';
 import { startDemo } from '../../server/demo/replay.ts';
+import type { TurnInput } from '../../server/ingest/schema.ts';
 
 describe('the demo replay', () => {
   it('plays round after round without piling up abort listeners (no MaxListenersExceededWarning)', async () => {
@@ -15,12 +16,14 @@ describe('the demo replay', () => {
     const twoRounds = new Promise<void>((resolve) => (roundsDone = resolve));
     const stop = startDemo(
       {
-        turn: async (t) => {
+        turn: async (input) => {
+          const t = input as TurnInput;
           turns.push(t.conversationId);
           if (turns.length >= 2 * perRound) roundsDone();
           return { ok: true, conversationId: t.conversationId, turnId: t.turnId ?? '', duplicate: false };
         },
-        end: async (e) => {
+        end: async (input) => {
+          const e = input as { conversationId: string };
           ended.push(e.conversationId);
           return { ok: true, conversationId: e.conversationId };
         },
