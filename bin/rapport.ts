@@ -3,6 +3,7 @@
  * The Rapport command line: `score` transcripts in batch, `replay` them into a running Rapport as live
  * turns, issue a `token`. Run with `npm run rapport -- <command> ...` or `npx tsx bin/rapport.ts`.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../server/auth/tokens.ts';
 import { toolEnvironment } from '../server/config.ts';
@@ -14,7 +15,7 @@ import { readTranscripts, TRANSCRIPT_HELP, TRANSCRIPT_OPTIONS } from './transcri
 const HELP = `rapport <command>
 
   score <files...>     score transcripts; write <id>.scored.json and .scored.csv per conversation and summary.csv
-    --out DIR          where results go (default ./scored)
+    --out DIR          where results go (default ./scored, which git ignores); valence in the CSV is -1..1 as on the screens
     --load URL         also send the conversations to the Rapport at URL, into its QA archive (needs --token or --secret)
     --model, --emotion-model, --models-dir, --rules, --playbook, --threads   as for the server
 ${TRANSCRIPT_HELP}
@@ -71,8 +72,10 @@ async function main(argv: string[]): Promise<void> {
     const serverArgs = SERVER_OPTIONS.flatMap((n) => (f.text(n) === undefined ? [] : [`--${n}`, f.text(n)!]));
     const loadUrl = f.text('load');
     const load = loadUrl === undefined ? undefined : new RapportClient(loadUrl, await f.token());
-    const results = await scoreFiles({ files: f.positionals, flags: f.transcript, outDir: f.text('out') ?? 'scored', serverArgs, load, progress: true });
+    const outDir = path.resolve(f.text('out') ?? 'scored');
+    const results = await scoreFiles({ files: f.positionals, flags: f.transcript, outDir, serverArgs, load, progress: true });
     console.log(summaryTable(results));
+    console.log(`\nwritten to ${outDir}: <id>.scored.json and <id>.scored.csv per conversation, and summary.csv`);
     const rejected = results.reduce((n, r) => n + r.rejected.length, 0);
     if (rejected > 0) console.error(`${rejected} turns were refused; see "rejected" in the .scored.json files`);
     return;

@@ -34,6 +34,8 @@ export interface ScoredConversation {
   alerts: { rule: string; severity: string; reason: string }[];
   recovered: boolean;
   rejected: Refusal[];
+  /** Each turn's valence in transcript order, -1..1 as on the screens and in QA exports (the summary's SentimentScore is Contact Lens's -5..5). */
+  valence: number[];
   summary: PostContactSummary;
 }
 
@@ -96,6 +98,7 @@ function resultOf(c: FileConversation, conversation: Conversation, rejected: Ref
     alerts: conversation.alerts.map((a) => ({ rule: a.rule, severity: a.severity, reason: a.reason })),
     recovered: summary.ConversationCharacteristics.Recovered,
     rejected,
+    valence: conversation.turns.map((t) => t.score.valence),
     summary,
   };
 }
@@ -112,11 +115,11 @@ async function writeResults(outDir: string, results: readonly ScoredConversation
   for (const r of results) {
     const stem = path.join(outDir, fileStem(r.conversationId));
     await writeFile(`${stem}.scored.json`, `${JSON.stringify(r, null, 2)}\n`);
-    const rows = r.summary.Transcript.map((t) => {
+    const rows = r.summary.Transcript.map((t, i) => {
       const alerts = r.summary.Alerts.filter((a) => a.evidence.at(-1) === t.Id).map((a) => `${a.rule}:${a.severity}`);
-      return csvLine([t.Id, t.BeginOffsetMillis, t.ParticipantId, t.Content, t.Sentiment, t.SentimentScore, t.Emotion, alerts.join(' ')]);
+      return csvLine([t.Id, t.BeginOffsetMillis, t.ParticipantId, t.Content, t.Sentiment, r.valence[i]!.toFixed(3), t.Emotion, alerts.join(' ')]);
     });
-    await writeFile(`${stem}.scored.csv`, `${[csvLine(['turn_id', 'offset_ms', 'participant', 'text', 'sentiment', 'score', 'emotion', 'alerts']), ...rows].join('\n')}\n`);
+    await writeFile(`${stem}.scored.csv`, `${[csvLine(['turn_id', 'offset_ms', 'participant', 'text', 'sentiment', 'valence', 'emotion', 'alerts']), ...rows].join('\n')}\n`);
   }
   await writeFile(path.join(outDir, 'summary.csv'), `${[csvLine(SUMMARY_COLUMNS), ...results.map((r) => csvLine(summaryRow(r)))].join('\n')}\n`);
 }
