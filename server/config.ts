@@ -41,7 +41,7 @@ export interface Config {
   logJson: boolean;
 }
 
-const OPTIONS = {
+export const OPTIONS = {
   host: { type: 'string', env: 'RAPPORT_HOST', help: 'address to listen on (default 127.0.0.1)' },
   port: { type: 'string', env: 'RAPPORT_PORT', help: 'port (default 3000; 0 = any free port)' },
   model: { type: 'string', env: 'RAPPORT_MODEL', help: 'sentiment model: folder, name in models/, or hub id (default rapport-sentiment)' },
