@@ -49,9 +49,8 @@ function shellBlock(readme: string, heading: string): string {
 }
 
 /** Runs a README command line in the clone with bash, against the demo at `url`. */
-async function sh(clone: string, command: string, url: string, env: Record<string, string>): Promise<string> {
-  const { stdout, stderr } = await exec('bash', ['-c', command.replaceAll('http://127.0.0.1:3000', url)], { cwd: clone, env: userEnv(env), maxBuffer: 2 ** 24 });
-  return stdout + stderr;
+async function sh(clone: string, command: string, url: string, env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
+  return exec('bash', ['-c', command.replaceAll('http://127.0.0.1:3000', url)], { cwd: clone, env: userEnv(env), maxBuffer: 2 ** 24 });
 }
 
 describe("README's first ten minutes, from a clean clone", () => {
@@ -106,9 +105,10 @@ describe("README's first ten minutes, from a clean clone", () => {
 
     // The curl command the demo printed, as printed, and README's, as written: one turn into Alice's c-42.
     const printed = output.split('\n').filter((line) => /^\s+(export INGEST_TOKEN=|curl )/u.test(line)).join('\n');
-    expect(JSON.parse(await sh(clone, printed, url!, {}))).toMatchObject({ ok: true, conversationId: 'c-42' });
-    const sending = shellBlock(readme, 'Sending turns');
-    expect(JSON.parse(await sh(clone, sending, url!, { INGEST_TOKEN: ingestToken }))).toMatchObject({ ok: true, conversationId: 'c-42', duplicate: true });
+    const sentAsPrinted = await sh(clone, printed, url!, {});
+    expect(JSON.parse(sentAsPrinted.stdout)).toMatchObject({ ok: true, conversationId: 'c-42' });
+    const sentAsWritten = await sh(clone, shellBlock(readme, 'Sending turns'), url!, { INGEST_TOKEN: ingestToken });
+    expect(JSON.parse(sentAsWritten.stdout)).toMatchObject({ ok: true, conversationId: 'c-42', duplicate: true });
     const c42 = await fetch(`${url}/api/conversations/c-42`, { headers: { authorization: `Bearer ${aliceToken}` } });
     expect(c42.status).toBe(200);
     expect(JSON.stringify(await c42.json())).toContain('I want to cancel');
@@ -121,15 +121,16 @@ describe("README's first ten minutes, from a clean clone", () => {
       sh(clone, replay!, url!, { INGEST_TOKEN: ingestToken }),
       sh(clone, token!, url!, { RAPPORT_SECRET: secret }),
     ]);
-    expect(scored).toContain(`written to ${path.join(clone, 'scored')}`);
-    expect(replayed).toContain('replayed 9 turns of 1 conversations');
-    expect(issued.trim()).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/u);
+    expect(scored.stdout).toContain(`written to ${path.join(clone, 'scored')}`);
+    expect(replayed.stdout).toContain('replayed 9 turns of 1 conversations');
+    expect(issued.stdout.trim().split('\n').at(-1)).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/u);
     // What score wrote is ignored by git: the clone stays clean.
     expect((await exec('git', ['status', '--porcelain'], { cwd: clone })).stdout).toBe('');
 
     process.kill(-child.pid!, 'SIGINT');
     expect(await exited).toBe(0);
     server = undefined;
-    expect(warningLines([output, scored, replayed, issued].join('\n'))).toEqual([]);
+    const commands = [sentAsPrinted, sentAsWritten, scored, replayed, issued].map((r) => r.stdout + r.stderr);
+    expect(warningLines([output, ...commands].join('\n'))).toEqual([]);
   });
 });
