@@ -12,6 +12,9 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // Rolldown warns when plugins take most of a build, as Svelte's compiler does on a busy machine:
+    // nothing a user can act on.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   server: {
     // `npm run dev:client` next to `npm run serve` on :3000.

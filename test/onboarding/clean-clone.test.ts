@@ -30,8 +30,10 @@ function warningLines(output: string): string[] {
     .replace(JWT, '<token>')
     .split('\n')
     .filter((line) => {
-      // npm's "npm warn", node's "(node:1) XWarning:", "WARN" and "warning:" prefixes, Vite's notes, Rollup's "(!)".
+      // npm's "npm warn", node's "(node:1) XWarning:", "WARN" and "warning:" prefixes, Vite's notes,
+      // Rollup's "(!)" and Rolldown's "[CODE]" (after its colour code).
       if (/^npm warn|Warning:|\bWARN\b|^\s*\[?warn(ing)?\]?[\s:]|MaxListeners|deprecat|no Svelte config found|^\s*\(!\)/iu.test(line)) return true;
+      if (/^\s*(\x1b\[[\d;]*m)*\[[A-Z][A-Z_]+\] /u.test(line)) return true;
       if (!line.startsWith('{')) return false;
       try {
         return (JSON.parse(line) as { level?: number }).level! >= 40;
