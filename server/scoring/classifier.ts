@@ -82,8 +82,10 @@ export async function loadClassifier(spec: ClassifierSpec): Promise<Classifier> 
       pending.clear();
     };
     worker.on('message', (m: WorkerReply) => {
-      if (m.type === 'progress') spec.onProgress?.(m.info);
-      else if (m.type === 'failed') fail(new Error(m.error));
+      // transformers.js reports reading a local folder as progress too; only a download is worth a bar.
+      if (m.type === 'progress') {
+        if (!where.local) spec.onProgress?.(m.info);
+      } else if (m.type === 'failed') fail(new Error(m.error));
       else if (m.type === 'ready') resolve(m);
       else {
         const p = pending.get(m.id);
