@@ -76,15 +76,22 @@ export function usage(): string {
     .join('\n');
 }
 
-function loadYaml<T>(file: string, schema: z.ZodType<T>): T {
+/** One of the YAML files (--rules, --playbook, --quality), or the shipped one in config/. */
+function loadYaml<T>(flag: 'rules' | 'playbook' | 'quality', given: string | undefined, schema: z.ZodType<T>): T {
+  const shipped = path.join('config', `${flag}.yaml`);
+  const file = given ?? path.join(ROOT, shipped);
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message;
+    throw new Error(`--${flag} ${file} cannot be read (${reason}): give it a YAML file like ${shipped}, or leave it out for that one`);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`--${flag} ${file} is not a valid ${flag} file (${issues}): compare it with ${shipped}, which documents every field`);
+  }
   return parsed.data;
 }
 
@@ -148,9 +155,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     redisUrl: get('redis'),
     retentionDays: int('retention-days', get('retention-days'), 90, 1),
     streamShards: int('stream-shards', get('stream-shards'), 16, 1),
-    rules: loadYaml(get('rules') ?? path.join(ROOT, 'config', 'rules.yaml'), RulesConfigSchema),
-    playbook: loadYaml(get('playbook') ?? path.join(ROOT, 'config', 'playbook.yaml'), PlaybookSchema),
-    quality: loadYaml(get('quality') ?? path.join(ROOT, 'config', 'quality.yaml'), QualityConfigSchema),
+    rules: loadYaml('rules', get('rules'), RulesConfigSchema),
+    playbook: loadYaml('playbook', get('playbook'), PlaybookSchema),
+    quality: loadYaml('quality', get('quality'), QualityConfigSchema),
     scoring: {
       maxBatch: int('batch-max', get('batch-max'), 16, 1),
       maxWaitMs: int('batch-wait-ms', get('batch-wait-ms'), 4),

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
 function startupMessage(error: unknown): string {
   const e = error as NodeJS.ErrnoException & { port?: number; address?: string };
   if (e?.code === 'EADDRINUSE') return `${e.address}:${e.port} is already in use: stop what listens there, or pass --port (0 picks a free one)`;
+  if (e?.code === 'EADDRNOTAVAIL') return `${e.address} is not an address of this machine: pass --host 127.0.0.1, or 0.0.0.0 for every interface`;
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../server/config.ts';
@@ -47,10 +48,24 @@ describe('start-up', () => {
     ['a bad value', ['--secret', TEST_SECRET, '--port', 'eighty'], /^rapport: --port must be a whole number of at least 0, not "eighty"\n$/u],
     ['no secret', [], /^rapport: set RAPPORT_SECRET \(32\+ characters\) or --secret; only --demo makes one up\n$/u],
     ['a missing model', ['--secret', TEST_SECRET, '--model', 'no-such-model'], /^rapport: model "no-such-model" is neither a folder nor in .+, and downloads are off: point --model at .+, or pass --allow-download for a hub id\n$/u],
+    ['a rules file that is not there', ['--secret', TEST_SECRET, '--rules', 'no-such-rules.yaml'], /^rapport: --rules no-such-rules\.yaml cannot be read \(there is no such file\): give it a YAML file like config\/rules\.yaml, or leave it out for that one\n$/u],
   ])('refuses %s with one sentence saying what to do, and exit status 1', async (_, args, message) => {
     const { code, stderr } = await failedStart(args);
     expect(code).toBe(1);
     expect(stderr).toMatch(message);
+  });
+
+  it('refuses a port in use with one sentence saying what to do', { timeout: 60_000 }, async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const { code, stderr } = await failedStart(['--secret', TEST_SECRET, '--port', String(port), ...MODEL_ARGS]);
+      expect(code).toBe(1);
+      expect(stderr).toBe(`rapport: 127.0.0.1:${port} is already in use: stop what listens there, or pass --port (0 picks a free one)\n`);
+    } finally {
+      taken.close();
+    }
   });
 
   it('logs readable lines on a terminal, and JSON lines there too with --log-json', { timeout: 120_000 }, async () => {
