@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OPTIONS, ROOT } from '../../server/config.ts';
+import { loadConfig, OPTIONS, ROOT, type Config } from '../../server/config.ts';
 
 /** The rows of README's Configuration table: flag, environment, default, description. */
 function readmeRows(): { flag: string; env: string; fallback: string; what: string }[] {
@@ -38,5 +38,31 @@ describe("README's configuration table", () => {
       expect(row.fallback, `--${name}`).not.toBe('');
       expect(row.what, `--${name}`).not.toBe('');
     }
+  });
+
+  it('gives the defaults the server really uses', () => {
+    const config = loadConfig(['--secret', 'a-secret-that-is-long-enough-0123456789'], {});
+    const used: Record<string, (c: Config) => unknown> = {
+      host: (c) => c.host,
+      port: (c) => c.port,
+      model: (c) => c.model,
+      'emotion-model': (c) => c.emotionModel,
+      'models-dir': (c) => path.relative(ROOT, c.modelsDir),
+      'retention-days': (c) => c.retentionDays,
+      'stream-shards': (c) => c.streamShards,
+      'batch-max': (c) => c.scoring.maxBatch,
+      'batch-wait-ms': (c) => c.scoring.maxWaitMs,
+      'max-pending': (c) => c.scoring.maxPending,
+      'webhook-max-attempts': (c) => c.webhook.maxAttempts,
+      'webhook-retry-ms': (c) => c.webhook.retryBaseMs,
+      'log-level': (c) => c.logLevel,
+    };
+    for (const row of rows) {
+      const read = used[row.flag.slice(2)];
+      if (!read) continue;
+      expect(String(read(config)), row.flag).toBe(row.fallback.replace(/^\.\//u, ''));
+    }
+    expect(config.threads).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
   });
 });
