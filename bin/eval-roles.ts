@@ -6,10 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { toolEnvironment } from '../server/config.ts';
 import type { Speaker } from '../server/domain/turn.ts';
 import { inferRoles } from '../server/ingest/roles.ts';
 
-const DATA_DIR = process.env.RAPPORT_DATA_DIR ?? '../shared/data';
+const DATA_DIR = toolEnvironment.dataDir();
 const SETS = ['uss_redial', 'uss_ccpe'];
 const ROLE: Record<string, Speaker> = { system: 'agent', user: 'customer' };
 

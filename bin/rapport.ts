@@ -3,8 +3,10 @@
  * The Rapport command line: `score` transcripts in batch, `replay` them into a running Rapport as live
  * turns, issue a `token`. Run with `npm run rapport -- <command> ...` or `npx tsx bin/rapport.ts`.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../server/auth/tokens.ts';
+import { toolEnvironment } from '../server/config.ts';
 import { ingestToken, issueToken, RapportClient } from './client.ts';
 import { replay } from './replay.ts';
 import { scoreFiles, summaryTable } from './score.ts';
@@ -13,7 +15,7 @@ import { readTranscripts, TRANSCRIPT_HELP, TRANSCRIPT_OPTIONS } from './transcri
 const HELP = `rapport <command>
 
   score <files...>     score transcripts; write <id>.scored.json and .scored.csv per conversation and summary.csv
-    --out DIR          where results go (default ./scored)
+    --out DIR          where results go (default ./scored, which git ignores); valence in the CSV is -1..1 as on the screens
     --load URL         also send the conversations to the Rapport at URL, into its QA archive (needs --token or --secret)
     --model, --emotion-model, --models-dir, --rules, --playbook, --threads   as for the server
 ${TRANSCRIPT_HELP}
@@ -49,7 +51,7 @@ function parse(args: string[], options: Record<string, { type: 'string' | 'boole
     text,
     on,
     transcript: { format: text('format'), 'csv-map': text('csv-map'), 'swap-roles': on('swap-roles') },
-    token: () => ingestToken(text('token'), text('secret') ?? process.env.RAPPORT_SECRET),
+    token: () => ingestToken(text('token'), text('secret') ?? toolEnvironment.secret()),
   };
 }
 
@@ -70,8 +72,10 @@ async function main(argv: string[]): Promise<void> {
     const serverArgs = SERVER_OPTIONS.flatMap((n) => (f.text(n) === undefined ? [] : [`--${n}`, f.text(n)!]));
     const loadUrl = f.text('load');
     const load = loadUrl === undefined ? undefined : new RapportClient(loadUrl, await f.token());
-    const results = await scoreFiles({ files: f.positionals, flags: f.transcript, outDir: f.text('out') ?? 'scored', serverArgs, load, progress: true });
+    const outDir = path.resolve(f.text('out') ?? 'scored');
+    const results = await scoreFiles({ files: f.positionals, flags: f.transcript, outDir, serverArgs, load, progress: true });
     console.log(summaryTable(results));
+    console.log(`\nwritten to ${outDir}: <id>.scored.json and <id>.scored.csv per conversation, and summary.csv`);
     const rejected = results.reduce((n, r) => n + r.rejected.length, 0);
     if (rejected > 0) console.error(`${rejected} turns were refused; see "rejected" in the .scored.json files`);
     return;
@@ -101,7 +105,7 @@ async function main(argv: string[]): Promise<void> {
     const role = f.text('role') as Role | undefined;
     const sub = f.text('sub');
     if (f.on('help') || !role || !ROLES.includes(role) || sub === undefined) return void console.log(HELP);
-    const secret = f.text('secret') ?? process.env.RAPPORT_SECRET;
+    const secret = f.text('secret') ?? toolEnvironment.secret();
     if (!secret) throw new Error('give --secret or set RAPPORT_SECRET: the server signs with the same secret');
     console.log(await issueToken(secret, role, sub, f.text('name'), f.text('ttl')));
     return;

@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { scorerFor } from '../server/app.ts';
+import { offlinePipelinesFor, scorerFor } from '../server/compose.ts';
 import { loadConfig, type Config } from '../server/config.ts';
 import type { Conversation } from '../server/domain/conversation.ts';
 import type { Refusal } from '../server/ingest/accept.ts';
-import { offlineScoringFor, scoreOffline } from '../server/ingest/adapters/offline.ts';
+import { scoreOffline } from '../server/ingest/adapters/offline.ts';
 import { fileStem } from '../server/summary/files.ts';
 import { postContactSummary, type PostContactSummary } from '../server/summary/post-contact.ts';
 import type { RapportClient } from './client.ts';
@@ -34,12 +34,14 @@ export interface ScoredConversation {
   alerts: { rule: string; severity: string; reason: string }[];
   recovered: boolean;
   rejected: Refusal[];
+  /** Each turn's valence in transcript order, -1..1 as on the screens and in QA exports (the summary's SentimentScore is Contact Lens's -5..5). */
+  valence: number[];
   summary: PostContactSummary;
 }
 
 /** The server's configuration for the model and rules; the emotion model is left out when it is not installed. */
 function configFrom(serverArgs: string[]): Config {
-  const config = loadConfig(['--secret', randomBytes(32).toString('hex'), ...serverArgs], process.env);
+  const config = loadConfig(['--secret', randomBytes(32).toString('hex'), ...serverArgs]);
   const defaultEmotion = config.emotionModel === 'rapport-emotion';
   if (defaultEmotion && !existsSync(path.join(config.modelsDir, 'rapport-emotion', 'config.json'))) return { ...config, emotionModel: undefined };
   return config;
@@ -56,7 +58,7 @@ export async function scoreFiles(o: ScoreOptions): Promise<ScoredConversation[]>
   );
   const total = conversations.reduce((n, c) => n + c.turns.length, 0);
   if (o.progress) bar.start(total, 0, { conversations: `0/${conversations.length}` });
-  const offline = offlineScoringFor(config, scorer);
+  const offline = offlinePipelinesFor(config, scorer);
   const results: ScoredConversation[] = [];
   try {
     // A few at a time: their turns share the scorer's batches.
@@ -96,6 +98,7 @@ function resultOf(c: FileConversation, conversation: Conversation, rejected: Ref
     alerts: conversation.alerts.map((a) => ({ rule: a.rule, severity: a.severity, reason: a.reason })),
     recovered: summary.ConversationCharacteristics.Recovered,
     rejected,
+    valence: conversation.turns.map((t) => t.score.valence),
     summary,
   };
 }
@@ -112,11 +115,11 @@ async function writeResults(outDir: string, results: readonly ScoredConversation
   for (const r of results) {
     const stem = path.join(outDir, fileStem(r.conversationId));
     await writeFile(`${stem}.scored.json`, `${JSON.stringify(r, null, 2)}\n`);
-    const rows = r.summary.Transcript.map((t) => {
+    const rows = r.summary.Transcript.map((t, i) => {
       const alerts = r.summary.Alerts.filter((a) => a.evidence.at(-1) === t.Id).map((a) => `${a.rule}:${a.severity}`);
-      return csvLine([t.Id, t.BeginOffsetMillis, t.ParticipantId, t.Content, t.Sentiment, t.SentimentScore, t.Emotion, alerts.join(' ')]);
+      return csvLine([t.Id, t.BeginOffsetMillis, t.ParticipantId, t.Content, t.Sentiment, r.valence[i]!.toFixed(3), t.Emotion, alerts.join(' ')]);
     });
-    await writeFile(`${stem}.scored.csv`, `${[csvLine(['turn_id', 'offset_ms', 'participant', 'text', 'sentiment', 'score', 'emotion', 'alerts']), ...rows].join('\n')}\n`);
+    await writeFile(`${stem}.scored.csv`, `${[csvLine(['turn_id', 'offset_ms', 'participant', 'text', 'sentiment', 'valence', 'emotion', 'alerts']), ...rows].join('\n')}\n`);
   }
   await writeFile(path.join(outDir, 'summary.csv'), `${[csvLine(SUMMARY_COLUMNS), ...results.map((r) => csvLine(summaryRow(r)))].join('\n')}\n`);
 }

@@ -10,22 +10,19 @@ import { qualityRoutes } from './api/quality.ts';
 import { invalid, refusal, refuse } from './api/refusal.ts';
 import { apiRoutes } from './api/routes.ts';
 import { TokenService } from './auth/tokens.ts';
-import { openBackend } from './backend.ts';
+import { compose } from './compose.ts';
 import { ROOT, type Config } from './config.ts';
 import { Ingest } from './ingest/accept.ts';
 import { adapterRoutes } from './ingest/adapters/http.ts';
-import { offlineScoringFor } from './ingest/adapters/offline.ts';
 import { ingestRoutes } from './ingest/http.ts';
 import { attachIngestNamespace } from './ingest/socket.ts';
-import { Pipeline } from './pipeline.ts';
+import type { Pipeline } from './pipeline.ts';
 import { DeadlineTicker } from './quality/deadline-ticker.ts';
-import { createQuality } from './quality/index.ts';
 import { attachRealtime } from './realtime/namespaces.ts';
-import { createRules } from './rules/index.ts';
-import { createScorer, type Scorer, type ScorerOptions } from './scoring/index.ts';
+import type { Scorer } from './scoring/index.ts';
 import type { Store } from './store/index.ts';
 import { writeSummariesOnEnd } from './summary/files.ts';
-import { startWebhooks, webhookQueueFor } from './webhooks/index.ts';
+import { startWebhooks } from './webhooks/index.ts';
 
 export interface Rapport {
   url: string;
@@ -57,39 +54,12 @@ const jsonErrors =
     }
   };
 
-/** The configured scorer: the server's, and `rapport score`'s. */
-export function scorerFor(config: Config, onBatch?: ScorerOptions['onBatch']): Promise<Scorer> {
-  return createScorer({
-    sentimentModel: config.model,
-    emotionModel: config.emotionModel,
-    modelsDir: config.modelsDir,
-    allowDownload: config.allowDownload,
-    threads: config.threads,
-    maxBatch: config.scoring.maxBatch,
-    maxWaitMs: config.scoring.maxWaitMs,
-    maxQueue: config.scoring.maxPending,
-    onBatch,
-  });
-}
-
 /** Wires the pieces together from the configuration: scorer, store, pipeline, HTTP and sockets. */
 export async function createRapport(config: Config, log: Logger, clock: () => number = Date.now): Promise<Rapport> {
   const metrics = new Metrics();
-  const scorer = await scorerFor(config, (model, size, ms) => metrics.observeBatch(model, size, ms));
-  const backend = openBackend(config, log);
+  const { scorer, backend, pipeline, offline } = await compose(config, log, clock, (model, size, ms) => metrics.observeBatch(model, size, ms));
   const { store, queue } = backend;
   const tokens = new TokenService(config.secret, { revocations: store, maxLifetimeS: config.tokenMaxLifetimeS });
-  const pipeline = new Pipeline({
-    store,
-    scorer,
-    rules: createRules(config.rules),
-    resolveAbove: config.rules.resolveAbove,
-    playbook: config.playbook,
-    maxPending: config.scoring.maxPending,
-    queue,
-    quality: createQuality(config.quality, config.rules),
-    clock,
-  });
   metrics.observe(pipeline, clock);
   metrics.observeQueue(queue);
   pipeline.on('failed', (error, conversationId) => log.error({ err: error, conversationId }, 'turn processing failed'));
@@ -100,11 +70,11 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   app.use(backend.limits.http());
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(ingestRoutes(ingest, tokens));
-  app.use(adapterRoutes({ ingest, tokens, store, offline: offlineScoringFor(config, scorer), clock }));
+  app.use(adapterRoutes({ ingest, tokens, store, offline, clock }));
   if (config.summaryDir) writeSummariesOnEnd(pipeline, config.summaryDir, clock, log);
   const { url: webhookUrl, ...webhook } = config.webhook;
   const onWebhookError = (err: unknown) => log.error({ err }, 'webhook delivery failed');
-  const webhooks = webhookUrl ? startWebhooks({ pipeline, tokens, clock, queue: webhookQueueFor(config.redisUrl), url: webhookUrl, ...webhook, onError: onWebhookError }) : undefined;
+  const webhooks = webhookUrl ? startWebhooks({ pipeline, tokens, clock, queue: backend.webhookQueue(), url: webhookUrl, ...webhook, onError: onWebhookError }) : undefined;
   if (webhooks) app.use(webhooks.routes);
   app.use(apiRoutes({ store, pipeline, tokens, metrics, clock, models: scorer.models }));
   app.use(qualityRoutes({ store, pipeline, tokens, config: config.quality, clock }));

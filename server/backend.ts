@@ -6,6 +6,7 @@ import { RateLimits } from './auth/limits.ts';
 import type { Config } from './config.ts';
 import { InProcessQueue, RedisStreamQueue, type TurnQueue } from './queue/index.ts';
 import { connectRedis, DAY_MS, MemoryStore, RedisStore, type Store } from './store/index.ts';
+import { MemoryWebhookQueue, RedisWebhookQueue, type WebhookQueue } from './webhooks/index.ts';
 
 /**
  * Where state lives and how processes cooperate: everything in this process (the one-command demo),
@@ -18,6 +19,8 @@ export interface Backend {
   adapter?: ServerOptions['adapter'];
   /** Rate limits, shared by every process in Redis mode. */
   limits: RateLimits;
+  /** The webhook deliveries' queue, opened only when webhooks are configured: durable in Redis (deliveries survive restarts, processes share them), else in memory. */
+  webhookQueue(): WebhookQueue;
   /** Closes the connections the store and queue do not own; after they are closed. */
   close(): Promise<void>;
 }
@@ -30,7 +33,9 @@ export interface Backend {
 const SOCKET_STREAM_MAX_LEN = 50_000;
 
 export function openBackend(config: Config, log: Logger): Backend {
-  if (!config.redisUrl) return { store: new MemoryStore(), queue: new InProcessQueue(), limits: new RateLimits(config.rateLimits), close: async () => {} };
+  if (!config.redisUrl) {
+    return { store: new MemoryStore(), queue: new InProcessQueue(), limits: new RateLimits(config.rateLimits), webhookQueue: () => new MemoryWebhookQueue(), close: async () => {} };
+  }
   const url = config.redisUrl;
   const clients = {
     store: connectRedis(url, 'store'),
@@ -61,6 +66,7 @@ export function openBackend(config: Config, log: Logger): Backend {
     queue,
     limits: new RateLimits(config.rateLimits, limiter),
     adapter: createAdapter(clients.adapter, { streamName: 'rapport:socket.io', sessionKeyPrefix: 'rapport:sio:session:', maxLen: SOCKET_STREAM_MAX_LEN }),
+    webhookQueue: () => new RedisWebhookQueue(connectRedis(url, 'webhooks')),
     async close() {
       clients.queue.disconnect();
       clients.adapter.disconnect();

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from './config.ts';
+import { loadConfig, ROOT } from './config.ts';
 
 /**
  * Runs N Rapport processes on one Redis: `npm run start:cluster -- --workers 3 --redis redis://host:6379`.
@@ -26,10 +26,13 @@ function take(args: string[], name: string): string | undefined {
 function main(): void {
   const args = process.argv.slice(2);
   const workers = Number(take(args, '--workers') ?? 2);
-  const firstPort = Number(take(args, '--port') ?? process.env.RAPPORT_PORT ?? 3000);
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers must be a whole number of at least 1\n${USAGE}`);
-  if (!Number.isInteger(firstPort) || firstPort < 1) throw new Error(`--port must be a port number\n${USAGE}`);
-  if (!args.includes('--redis') && !process.env.REDIS_URL) {
+  // The processes' own configuration, checked once here (flags, then RAPPORT_PORT, REDIS_URL ...).
+  const config = loadConfig(args);
+  const firstPort = config.port;
+  take(args, '--port');
+  if (firstPort < 1) throw new Error(`--port must be a port number\n${USAGE}`);
+  if (!config.redisUrl) {
     throw new Error(`several processes share state only through Redis: pass --redis or set REDIS_URL\n${USAGE}`);
   }
 

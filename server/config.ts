@@ -43,9 +43,11 @@ export interface Config {
   summaryDir?: string;
   demo: boolean;
   logLevel: string;
+  /** JSON log lines even on a terminal. */
+  logJson: boolean;
 }
 
-const OPTIONS = {
+export const OPTIONS = {
   host: { type: 'string', env: 'RAPPORT_HOST', help: 'address to listen on (default 127.0.0.1)' },
   port: { type: 'string', env: 'RAPPORT_PORT', help: 'port (default 3000; 0 = any free port)' },
   model: { type: 'string', env: 'RAPPORT_MODEL', help: 'sentiment model: folder, name in models/, or hub id (default rapport-sentiment)' },
@@ -73,6 +75,7 @@ const OPTIONS = {
   'webhook-retry-ms': { type: 'string', env: 'RAPPORT_WEBHOOK_RETRY_MS', help: 'first retry delay, doubling each time up to 10 min (default 1000)' },
   'summary-dir': { type: 'string', env: 'RAPPORT_SUMMARY_DIR', help: 'write a post-contact summary JSON per ended conversation here' },
   'log-level': { type: 'string', env: 'RAPPORT_LOG_LEVEL', help: 'pino level (default info)' },
+  'log-json': { type: 'boolean', env: 'RAPPORT_LOG_JSON', help: 'JSON log lines on a terminal too (off a terminal they always are)' },
   demo: { type: 'boolean', env: 'RAPPORT_DEMO', help: 'replay demo conversations and print sign-in links' },
   help: { type: 'boolean', env: '', help: 'this text' },
 } as const;
@@ -83,15 +86,21 @@ export function usage(): string {
     .join('\n');
 }
 
-function loadYaml<T>(file: string, schema: z.ZodType<T>): T {
+/** One of the YAML files (--rules, --playbook, --quality), or the shipped one in config/. */
+function loadYaml<T>(flag: 'rules' | 'playbook' | 'quality', given: string | undefined, schema: z.ZodType<T>): T {
+  const shipped = path.join('config', `${flag}.yaml`);
+  const file = given ?? path.join(ROOT, shipped);
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message;
+    throw new Error(`--${flag} ${file} cannot be read (${reason}): give it a YAML file like ${shipped}, or leave it out for that one`);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${file}: ${errorsText(fieldErrors(parsed.error, '(file)'))}`);
+  if (!parsed.success) {
+    throw new Error(`--${flag} ${file} is not a valid ${flag} file (${errorsText(fieldErrors(parsed.error, '(file)'))}): compare it with ${shipped}, which documents every field`);
+  }
   return parsed.data;
 }
 
@@ -113,13 +122,29 @@ const int = (name: string, value: string | undefined, fallback: number, min = 0)
   return n;
 };
 
-/** The only place that reads the environment: flags win over environment variables, which win over defaults. */
-export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { help: boolean } {
-  const { values } = parseArgs({
-    args: argv,
-    options: Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, { type: o.type }])),
-    strict: true,
-  });
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, { type: o.type }])), strict: true });
+  } catch (error) {
+    // node's own message is "Unknown option '--x'. To specify a positional argument ...": keep its first sentence.
+    throw new Error(`${(error as Error).message.split('. ')[0]}; \`npm run serve -- --help\` lists every option`);
+  }
+}
+
+/**
+ * The environment variables of the tools around the server (the CLI, evaluation), which are not
+ * server options. This file is the only reader of the environment.
+ */
+export const toolEnvironment = {
+  /** The server's token secret, for the CLI's signing in. */
+  secret: (): string | undefined => process.env.RAPPORT_SECRET,
+  /** The public data sets (default ../shared/data beside the project). */
+  dataDir: (): string => process.env.RAPPORT_DATA_DIR ?? path.join(ROOT, '..', 'shared', 'data'),
+};
+
+/** Flags win over environment variables (this process's, unless given), which win over defaults. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config & { help: boolean } {
+  const { values } = parseFlags(argv);
   const get = (name: keyof typeof OPTIONS): string | undefined => {
     const v = values[name];
     if (typeof v === 'string') return v;
@@ -157,9 +182,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     redisUrl: get('redis'),
     retentionDays: int('retention-days', get('retention-days'), 90, 1),
     streamShards: int('stream-shards', get('stream-shards'), 16, 1),
-    rules: loadYaml(get('rules') ?? path.join(ROOT, 'config', 'rules.yaml'), RulesConfigSchema),
-    playbook: loadYaml(get('playbook') ?? path.join(ROOT, 'config', 'playbook.yaml'), PlaybookSchema),
-    quality: loadYaml(get('quality') ?? path.join(ROOT, 'config', 'quality.yaml'), QualityConfigSchema),
+    rules: loadYaml('rules', get('rules'), RulesConfigSchema),
+    playbook: loadYaml('playbook', get('playbook'), PlaybookSchema),
+    quality: loadYaml('quality', get('quality'), QualityConfigSchema),
     scoring: {
       maxBatch: int('batch-max', get('batch-max'), 16, 1),
       maxWaitMs: int('batch-wait-ms', get('batch-wait-ms'), 4),
@@ -174,6 +199,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     summaryDir: summaryDir === undefined ? undefined : path.resolve(summaryDir),
     demo,
     logLevel: get('log-level') ?? 'info',
+    logJson: flag('log-json'),
     help: flag('help'),
   };
 }

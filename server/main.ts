@@ -1,9 +1,8 @@
-import { pino } from 'pino';
 import { createRapport } from './app.ts';
 import { loadConfig, usage } from './config.ts';
 import { startDemo } from './demo/replay.ts';
-
-const log = pino({ level: process.env.RAPPORT_LOG_LEVEL ?? 'info' }, pino.destination(2));
+import { demoWelcome } from './demo/welcome.ts';
+import { createLogger } from './log.ts';
 
 // A request's failure must never take the process down with every live conversation in it: a promise
 // nobody awaited is a bug to fix, so it is logged at the loudest level, and the server keeps serving.
@@ -12,28 +11,17 @@ process.on('unhandledRejection', (reason: unknown) => {
 });
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.argv.slice(2), process.env);
+  const config = loadConfig(process.argv.slice(2));
   if (config.help) {
     console.log(`rapport server\n\n${usage()}`);
     return;
   }
-  const rapport = await createRapport(config, log.child({}, { level: config.logLevel }));
+  const log = createLogger({ level: config.logLevel, json: config.logJson });
+  const rapport = await createRapport(config, log);
   let stopDemo: (() => void) | undefined;
   if (config.demo) {
     stopDemo = startDemo(rapport.ingest, log, { turnGapMs: 3500, staggerMs: 2500, pauseBetweenRoundsMs: 15_000 });
-    const link = async (route: string, id: string, role: 'agent' | 'supervisor' | 'qa', name: string) =>
-      `${rapport.url}/${route}?token=${await rapport.tokens.issue({ id, role, name })}`;
-    console.log(
-      [
-        '',
-        'Rapport demo is running. Sign in as:',
-        `  agent Alice      ${await link('agent', 'alice', 'agent', 'Alice')}`,
-        `  agent Wei (中文)  ${await link('agent', 'wei', 'agent', 'Wei')}`,
-        `  supervisor       ${await link('supervisor', 'sam', 'supervisor', 'Sam (supervisor)')}`,
-        `  QA               ${await link('qa', 'quinn', 'qa', 'Quinn (QA)')}`,
-        '',
-      ].join('\n'),
-    );
+    console.log(await demoWelcome(rapport.url, rapport.tokens));
   }
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
@@ -45,7 +33,15 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+/** A start-up failure as one sentence saying what to do, not a log record or a stack. */
+function startupMessage(error: unknown): string {
+  const e = error as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (e?.code === 'EADDRINUSE') return `${e.address}:${e.port} is already in use: stop what listens there, or pass --port (0 picks a free one)`;
+  if (e?.code === 'EADDRNOTAVAIL') return `${e.address} is not an address of this machine: pass --host 127.0.0.1, or 0.0.0.0 for every interface`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 main().catch((error: unknown) => {
-  log.fatal(error instanceof Error ? error.message : String(error));
+  console.error(`rapport: ${startupMessage(error)}`);
   process.exit(1);
 });

@@ -14,7 +14,7 @@ import cliProgress from 'cli-progress';
 import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
-import { ROOT } from '../../server/config.ts';
+import { ROOT, toolEnvironment } from '../../server/config.ts';
 import { loadClassifier, type Classifier } from '../../server/scoring/classifier.ts';
 import { toSentiment } from '../../server/scoring/labels.ts';
 import { EMOTION_LABELS, loadEmotionDevSplits, loadSplit, SENTIMENT_DEV_SPLITS, type Example } from './datasets.ts';
@@ -24,7 +24,7 @@ const { values } = parseArgs({
   options: {
     model: { type: 'string', default: 'rapport-sentiment' },
     'emotion-model': { type: 'string', default: 'rapport-emotion' },
-    'data-dir': { type: 'string', default: process.env.RAPPORT_DATA_DIR ?? path.join(ROOT, '..', 'shared', 'data') },
+    'data-dir': { type: 'string', default: toolEnvironment.dataDir() },
     limit: { type: 'string' },
     'batch-size': { type: 'string', default: '32' },
   },

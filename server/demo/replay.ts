@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Ingest } from '../ingest/accept.ts';
 import { DEMO_CONVERSATIONS } from './conversations.ts';
@@ -11,17 +12,14 @@ export interface DemoOptions {
   pauseBetweenRoundsMs: number;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
+/** Resolves after ms, or at once when the demo stops; the abort listener goes away with the timer. */
+const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => {});
 
 /**
  * Plays the demo conversations through the same ingest door real traffic uses, round after round,
  * so the screens always have live conversations and an archive of ended ones.
  */
-export function startDemo(ingest: Ingest, log: Logger, o: DemoOptions): () => void {
+export function startDemo(ingest: Pick<Ingest, 'turn' | 'end'>, log: Logger, o: DemoOptions): () => void {
   const stop = new AbortController();
   const signal = stop.signal;
   // Ids unique to this start, so a restart against a persistent (Redis) store begins fresh conversations.

@@ -55,8 +55,8 @@ export async function loadClassifier(spec: ClassifierSpec): Promise<Classifier> 
   const where = resolveLocation(spec);
   if (!where.local && !spec.allowDownload) {
     throw new Error(
-      `model "${spec.model}" was not found as a folder or in ${spec.modelsDir}, and downloads are off. ` +
-        `Train one (npm run train), point --model at a transformers.js model folder, or allow downloads with --allow-download.`,
+      `model "${spec.model}" is neither a folder nor in ${spec.modelsDir}, and downloads are off: ` +
+        `point --model at a transformers.js model folder, train one with \`npm run train\`, or pass --allow-download for a hub id`,
     );
   }
   const dtype = where.local ? chooseDtype(where.root, where.name, spec.dtype) : (spec.dtype ?? 'q8');
@@ -82,8 +82,10 @@ export async function loadClassifier(spec: ClassifierSpec): Promise<Classifier> 
       pending.clear();
     };
     worker.on('message', (m: WorkerReply) => {
-      if (m.type === 'progress') spec.onProgress?.(m.info);
-      else if (m.type === 'failed') fail(new Error(m.error));
+      // transformers.js reports reading a local folder as progress too; only a download is worth a bar.
+      if (m.type === 'progress') {
+        if (!where.local) spec.onProgress?.(m.info);
+      } else if (m.type === 'failed') fail(new Error(m.error));
       else if (m.type === 'ready') resolve(m);
       else {
         const p = pending.get(m.id);

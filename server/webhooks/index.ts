@@ -2,21 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Pipeline } from '../pipeline.ts';
-import { connectRedis } from '../store/index.ts';
 import { WebhookDispatcher } from './dispatcher.ts';
 import { watchPipeline } from './events.ts';
 import { webhookRoutes } from './http.ts';
-import { MemoryWebhookQueue, type WebhookQueue } from './queue.ts';
-import { RedisWebhookQueue } from './redis-queue.ts';
+import type { WebhookQueue } from './queue.ts';
 
 export { MemoryWebhookQueue, WEBHOOK_EVENTS, type Delivery, type DeliveryAttempt, type WebhookEvent, type WebhookQueue } from './queue.ts';
 export { RedisWebhookQueue } from './redis-queue.ts';
 export { SIGNATURE_HEADER, sign, verify } from './signature.ts';
-
-/** Durable in Redis when Redis is configured (deliveries survive restarts, processes share them), else in memory. */
-export function webhookQueueFor(redisUrl: string | undefined): WebhookQueue {
-  return redisUrl ? new RedisWebhookQueue(connectRedis(redisUrl, 'webhooks')) : new MemoryWebhookQueue();
-}
 
 export interface WebhooksOptions {
   pipeline: Pipeline;

@@ -117,7 +117,12 @@ describe('rapport score', () => {
     expect(files.filter((f) => f.endsWith('.scored.json'))).toHaveLength(SAMPLES.length);
     expect(files.filter((f) => f.endsWith('.scored.csv'))).toHaveLength(SAMPLES.length);
     const csv = await readFile(path.join(out, 'call.vtt.scored.csv'), 'utf8');
-    expect(csv.split('\n')[0]).toBe('turn_id,offset_ms,participant,text,sentiment,score,emotion,alerts');
+    expect(csv.split('\n')[0]).toBe('turn_id,offset_ms,participant,text,sentiment,valence,emotion,alerts');
+    // The screens' scale: every turn's valence lies in -1..1 and matches the scored JSON.
+    const vtt = results.find((r) => r.file.endsWith('call.vtt'))!;
+    const valences = csv.trim().split('\n').slice(1).map((line) => Number(line.split(',').at(-3)));
+    expect(valences).toEqual(vtt.valence.map((v) => Number(v.toFixed(3))));
+    expect(valences.every((v) => v >= -1 && v <= 1)).toBe(true);
     expect(csv).toContain('escalation-phrase:');
     expect(summaryTable(results)).toContain(`${SAMPLES.length} conversations, 63 turns`);
 
@@ -126,6 +131,15 @@ describe('rapport score', () => {
     const res = await fetch(`${rapport.url}/api/conversations?status=ended&hasAlerts=true`, { headers: { authorization: `Bearer ${qa}` } });
     const archived = ((await res.json()) as { conversations: { id: string }[] }).conversations.map((c) => c.id);
     for (const r of results) expect(archived).toContain(r.conversationId);
+  });
+
+  it('runs as a command and says where it wrote; its default folder is one git ignores', async () => {
+    const dir = path.join(out, 'from-command');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/rapport.ts', 'score', 'test/fixtures/chat.jsonl', '--out', dir, ...MODEL_ARGS], { cwd: ROOT });
+    expect(stdout).toContain(`written to ${dir}: <id>.scored.json and <id>.scored.csv per conversation, and summary.csv`);
+    expect(await readdir(dir)).toEqual(expect.arrayContaining(['summary.csv', 'chat-5531.scored.csv', 'chat-5531.scored.json']));
+    // Exit status 0 only when the path is ignored.
+    await promisify(execFile)('git', ['check-ignore', '--quiet', 'scored/chat-5531.scored.csv'], { cwd: ROOT });
   });
 });
 

@@ -9,7 +9,7 @@ import { sendResults } from '../http.ts';
 import { OTHER_ROLE } from '../roles.ts';
 import { MAX_BATCH, type TurnInput } from '../schema.ts';
 import { FORMATS, FormatError, parseTranscript, toCanonical, type FormatName } from './index.ts';
-import { scoreOffline, type OfflineScoring } from './offline.ts';
+import { scoreOffline, type OfflinePipelines } from './offline.ts';
 
 /** Text formats (WebVTT, SRT, CSV, JSON Lines) arrive as text; Contact Lens and Genesys as JSON or JSON Lines. */
 const TEXT_TYPES = ['text/*', 'application/x-ndjson', 'application/jsonl', 'application/x-subrip'];
@@ -19,7 +19,7 @@ export interface AdapterDeps {
   ingest: Ingest;
   tokens: TokenService;
   store: Store;
-  offline: OfflineScoring;
+  offline: OfflinePipelines;
   clock: () => number;
 }
 

@@ -1,34 +1,14 @@
-import type { Config } from '../../config.ts';
 import type { Conversation } from '../../domain/conversation.ts';
-import type { Playbook } from '../../guidance/index.ts';
-import { Pipeline } from '../../pipeline.ts';
-import { createQuality, type Quality } from '../../quality/index.ts';
-import { createRules, type Rule } from '../../rules/index.ts';
-import type { Scorer } from '../../scoring/index.ts';
-import { MemoryStore } from '../../store/index.ts';
+import type { Pipeline } from '../../pipeline.ts';
+import type { Store } from '../../store/index.ts';
 import { Ingest, type Refusal } from '../accept.ts';
 import type { TurnInput } from '../schema.ts';
 
-export interface OfflineScoring {
-  scorer: Scorer;
-  rules: readonly Rule[];
-  resolveAbove: number;
-  playbook: Playbook;
-  maxPending: number;
-  quality: Quality;
-}
-
-/** Offline scoring with the server's configured rules, playbook and service-quality practice. */
-export function offlineScoringFor(config: Config, scorer: Scorer): OfflineScoring {
-  return {
-    scorer,
-    rules: createRules(config.rules),
-    resolveAbove: config.rules.resolveAbove,
-    playbook: config.playbook,
-    maxPending: config.scoring.maxPending,
-    quality: createQuality(config.quality, config.rules),
-  };
-}
+/**
+ * A pipeline of its own over a fresh in-memory store, on a clock the caller moves (built by the
+ * composition root, server/compose.ts).
+ */
+export type OfflinePipelines = (clock: () => number) => { pipeline: Pipeline; store: Store };
 
 /**
  * One conversation's turns through a pipeline of its own, in this process: the real ingest door,
@@ -38,12 +18,11 @@ export function offlineScoringFor(config: Config, scorer: Scorer): OfflineScorin
 export async function scoreOffline(
   conversationId: string,
   turns: readonly TurnInput[],
-  o: OfflineScoring,
+  pipelines: OfflinePipelines,
   onTurn: () => void = () => {},
 ): Promise<{ conversation: Conversation; rejected: (Refusal & { index: number })[] }> {
-  const store = new MemoryStore();
   let now = Number(turns.find((t) => t.at !== undefined)?.at ?? Date.now());
-  const pipeline = new Pipeline({ ...o, store, clock: () => now });
+  const { pipeline, store } = pipelines(() => now);
   await pipeline.start();
   const ingest = new Ingest(pipeline, () => now);
   const rejected: (Refusal & { index: number })[] = [];

@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import { openBackend, type Backend } from './backend.ts';
+import type { Config } from './config.ts';
+import type { Playbook } from './guidance/index.ts';
+import type { OfflinePipelines } from './ingest/adapters/offline.ts';
+import { Pipeline } from './pipeline.ts';
+import { createQuality, type Quality } from './quality/index.ts';
+import { createRules, type Rule } from './rules/index.ts';
+import { createScorer, type Scorer, type ScorerOptions } from './scoring/index.ts';
+import { MemoryStore } from './store/index.ts';
+
+/**
+ * The composition root: the one place that turns a Config into a scorer, a backend (store, turn queue,
+ * webhook queue, socket.io adapter: memory or Redis, chosen once in openBackend) and pipelines. The
+ * server (app.ts, and so main.ts, every cluster process and bench:live), `rapport score` and the file
+ * import routes all get theirs here.
+ */
+
+/** What a pipeline is made of besides where its state lives, from the configuration. */
+interface PipelineParts {
+  scorer: Scorer;
+  rules: readonly Rule[];
+  resolveAbove: number;
+  playbook: Playbook;
+  maxPending: number;
+  quality: Quality;
+}
+
+/** The configured scorer. */
+export function scorerFor(config: Config, onBatch?: ScorerOptions['onBatch']): Promise<Scorer> {
+  return createScorer({
+    sentimentModel: config.model,
+    emotionModel: config.emotionModel,
+    modelsDir: config.modelsDir,
+    allowDownload: config.allowDownload,
+    threads: config.threads,
+    maxBatch: config.scoring.maxBatch,
+    maxWaitMs: config.scoring.maxWaitMs,
+    maxQueue: config.scoring.maxPending,
+    onBatch,
+  });
+}
+
+function pipelineParts(config: Config, scorer: Scorer): PipelineParts {
+  return {
+    scorer,
+    rules: createRules(config.rules),
+    resolveAbove: config.rules.resolveAbove,
+    playbook: config.playbook,
+    maxPending: config.scoring.maxPending,
+    quality: createQuality(config.quality, config.rules),
+  };
+}
+
+/** Offline pipelines (one conversation scored exactly as it would have been live) with the configured rules, playbook and service-quality practice. */
+export function offlinePipelinesFor(config: Config, scorer: Scorer): OfflinePipelines {
+  const parts = pipelineParts(config, scorer);
+  return (clock) => {
+    const store = new MemoryStore();
+    return { pipeline: new Pipeline({ ...parts, store, clock }), store };
+  };
+}
+
+export interface Composition {
+  scorer: Scorer;
+  backend: Backend;
+  /** The live pipeline on the backend's store and queue; not started. */
+  pipeline: Pipeline;
+  offline: OfflinePipelines;
+}
+
+/** Everything a Rapport server process scores and keeps state with. */
+export async function compose(config: Config, log: Logger, clock: () => number, onBatch?: ScorerOptions['onBatch']): Promise<Composition> {
+  const scorer = await scorerFor(config, onBatch);
+  const backend = openBackend(config, log);
+  const pipeline = new Pipeline({ ...pipelineParts(config, scorer), store: backend.store, queue: backend.queue, clock });
+  return { scorer, backend, pipeline, offline: offlinePipelinesFor(config, scorer) };
+}
