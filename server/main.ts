@@ -4,12 +4,6 @@ import { startDemo } from './demo/replay.ts';
 import { demoWelcome } from './demo/welcome.ts';
 import { createLogger } from './log.ts';
 
-// A request's failure must never take the process down with every live conversation in it: a promise
-// nobody awaited is a bug to fix, so it is logged at the loudest level, and the server keeps serving.
-process.on('unhandledRejection', (reason: unknown) => {
-  log.fatal({ err: reason }, 'unhandled promise rejection (a bug: please report it); the server keeps running');
-});
-
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2));
   if (config.help) {
@@ -17,6 +11,11 @@ async function main(): Promise<void> {
     return;
   }
   const log = createLogger({ level: config.logLevel, json: config.logJson });
+  // A request's failure must never take the process down with every live conversation in it: a promise
+  // nobody awaited is a bug to fix, so it is logged at the loudest level, and the server keeps serving.
+  process.on('unhandledRejection', (reason: unknown) => {
+    log.fatal({ err: reason }, 'unhandled promise rejection (a bug: please report it); the server keeps running');
+  });
   const rapport = await createRapport(config, log);
   let stopDemo: (() => void) | undefined;
   if (config.demo) {
