@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { acknowledge, assign, type Alert } from './domain/alert.ts';
 import {
   applyPartial,
-  applyScoredTurn,
   endConversation,
   hasSeen,
   newConversation,
@@ -15,11 +14,12 @@ import {
 } from './domain/conversation.ts';
 import type { Prompt, PromptFeedback } from './domain/prompt.ts';
 import type { ScoredTurn, Turn } from './domain/turn.ts';
-import { suggestPrompts, type Playbook } from './guidance/index.ts';
+import type { Playbook } from './guidance/index.ts';
 import { dueEscalations } from './quality/deadlines.ts';
-import { applyQuality, armAlerts, type Quality } from './quality/index.ts';
+import type { Quality } from './quality/index.ts';
 import { priorContactsOf } from './quality/prior-contacts.ts';
-import { runRules, type Rule } from './rules/index.ts';
+import type { Rule } from './rules/index.ts';
+import { createTurnStages, stepTurn, type TurnStage } from './stages/index.ts';
 import { InProcessQueue, type TurnQueue } from './queue/index.ts';
 import { SaturatedError, type Scorer } from './scoring/index.ts';
 import type { Store } from './store/index.ts';
@@ -56,7 +56,7 @@ export interface PipelineOptions {
   /** Where accepted final turns wait to be scored; in-process unless scaled out on Redis. */
   queue?: TurnQueue;
   /** Service-quality practice: complaint grading, acknowledgement deadlines, the agent checklist. */
-  quality?: Quality;
+  quality: Quality;
   clock?: () => number;
   newId?: () => string;
 }
@@ -75,9 +75,11 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   readonly queue: TurnQueue;
   private readonly clock: () => number;
   private readonly newId: () => string;
+  private readonly stages: readonly TurnStage[];
 
   constructor(private readonly o: PipelineOptions) {
     super();
+    this.stages = createTurnStages(o);
     this.clock = o.clock ?? Date.now;
     this.newId = o.newId ?? randomUUID;
     this.queue = o.queue ?? new InProcessQueue();
@@ -198,11 +200,10 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
 
   /** Escalates the conversation's alerts whose acknowledgement deadline has passed (the deadline ticker calls this). */
   async escalateOverdue(conversationId: string): Promise<Alert[]> {
-    const quality = this.o.quality;
-    if (!quality) return [];
+    const { acknowledge } = this.o.quality.config;
     return this.serially(conversationId, async () => {
       const done = await this.o.store.update(conversationId, (c) => {
-        const escalated = c ? dueEscalations(c.alerts, quality.config.acknowledge, this.clock()) : [];
+        const escalated = c ? dueEscalations(c.alerts, acknowledge, this.clock()) : [];
         if (!c || escalated.length === 0) return { result: undefined };
         const updated = withAlerts(c, escalated);
         return { conversation: updated, result: { updated, escalated } };
@@ -271,27 +272,18 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     // Scoring depends on the text alone, so it runs outside the atomic update (which may repeat).
     const score = await this.o.scorer.score({ text: turn.text, emotion: turn.speaker === 'customer' });
     const priorContacts = await priorContactsOf(this.o.store, this.o.quality, stored, turn);
-    const applied = await this.o.store.update(turn.conversationId, (current) => {
+    const step = await this.o.store.update(turn.conversationId, (current) => {
       const before = current ?? newConversation(turn);
       if (hasSeen(before, turn.turnId)) return { result: undefined };
-      const now = this.clock();
-      const { conversation: scoredState, scored } = applyScoredTurn(before, turn, score);
-      const outcome = runRules(this.o.rules, { conversation: scoredState, turn: scored }, { resolveAbove: this.o.resolveAbove }, now, this.newId);
-      const changed = armAlerts(this.o.quality, outcome.changed, now);
-      const alerted = withAlerts(scoredState, changed);
-      const guidance = suggestPrompts(this.o.playbook, alerted, scored, outcome.fresh, now, this.newId);
-      const quality = applyQuality(this.o.quality, withPrompts(alerted, guidance), scored, now, this.newId, priorContacts);
-      const after = quality.conversation;
-      const prompts = [...guidance, ...quality.prompts];
-      const known = new Set(before.alerts.map((a) => a.id));
-      return { conversation: after, result: { after, scored, prompts, changed, known, checklist: quality.checklist } };
+      const step = stepTurn(this.stages, before, { turn, score, priorContacts }, { now: this.clock(), newId: this.newId });
+      return { conversation: step.conversation, result: step };
     });
-    if (!applied) return;
-    const { after, scored, prompts, changed, known, checklist } = applied;
-    this.emit('turn', after, scored, acceptedAt);
+    if (!step) return;
+    const { conversation: after, checklist } = step;
+    this.emit('turn', after, step.turn, acceptedAt);
     if (checklist) this.emit('checklist', after, checklist);
-    for (const prompt of prompts) this.emit('prompt', after, prompt);
-    for (const alert of changed) this.emit('alert', after, alert, known.has(alert.id) ? 'updated' : 'opened');
+    for (const prompt of step.prompts) this.emit('prompt', after, prompt);
+    for (const { alert, change } of step.alerts) this.emit('alert', after, alert, change);
     this.emit('conversation', after);
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { Pipeline } from '../../server/pipeline.ts';
+import { createQuality } from '../../server/quality/index.ts';
 import { createRules } from '../../server/rules/index.ts';
 import type { Scorer } from '../../server/scoring/index.ts';
 import { MemoryStore } from '../../server/store/index.ts';
@@ -16,7 +17,7 @@ describe('a turn delivered again', () => {
 
   it('is applied once, and its events go out again only when it is a redelivery', async () => {
     const store = new MemoryStore();
-    const pipeline = new Pipeline({ store, scorer, rules: createRules(config.rules), resolveAbove: 0.2, playbook: config.playbook, maxPending: 100 });
+    const pipeline = new Pipeline({ store, scorer, rules: createRules(config.rules), resolveAbove: 0.2, playbook: config.playbook, maxPending: 100, quality: createQuality(config.quality, config.rules) });
     await pipeline.start();
     const events: string[] = [];
     pipeline.on('turn', (_c, t) => events.push(`turn ${t.turnId}`));

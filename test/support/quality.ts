@@ -1,34 +1,33 @@
 import { loadConfig } from '../../server/config.ts';
-import { applyScoredTurn, newConversation, withAlerts, withPrompts, type Conversation } from '../../server/domain/conversation.ts';
+import { newConversation, type Conversation } from '../../server/domain/conversation.ts';
 import type { Score, Speaker, Turn } from '../../server/domain/turn.ts';
 import { Pipeline } from '../../server/pipeline.ts';
 import { DeadlineTicker } from '../../server/quality/deadline-ticker.ts';
 import type { Scorer } from '../../server/scoring/index.ts';
 import { MemoryStore } from '../../server/store/memory.ts';
-import { suggestPrompts } from '../../server/guidance/index.ts';
-import { applyQuality, armAlerts, createQuality } from '../../server/quality/index.ts';
-import { runRules, createRules } from '../../server/rules/index.ts';
+import { createQuality } from '../../server/quality/index.ts';
+import { createRules } from '../../server/rules/index.ts';
+import { createTurnStages, stepTurn, type TurnStep } from '../../server/stages/index.ts';
 import { scoreOf, turnOf } from './turns.ts';
 
 export const config = loadConfig(['--demo'], {});
 export const quality = createQuality(config.quality, config.rules);
 const rules = createRules(config.rules);
+const stages = createTurnStages({ rules, resolveAbove: config.rules.resolveAbove, playbook: config.playbook, quality });
 
 export type Line = [Speaker, string, Score?, Partial<Turn>?];
 
-/** Plays lines through state, rules, guidance and the quality step the way the pipeline does. */
+/** One line through the pipeline's own stages (`stepTurn`), at the turn's own time. */
+export function step(c: Conversation | undefined, [speaker, text, score, extra]: Line, over: Partial<Turn> = {}, newId: () => string = () => `s${Math.random()}`): TurnStep {
+  const turn = turnOf(speaker, text, { ...over, ...extra });
+  return stepTurn(stages, c ?? newConversation(turn), { turn, score: score ?? scoreOf('neutral') }, { now: turn.at, newId });
+}
+
+/** Plays lines through the pipeline's stages, the way the pipeline does but without store or queue. */
 export function play(lines: Line[], over: Partial<Turn> = {}, start?: Conversation): Conversation {
   let ids = 0;
   let c = start;
-  for (const [speaker, text, score, extra] of lines) {
-    const turn = turnOf(speaker, text, { ...over, ...extra });
-    c ??= newConversation(turn);
-    const { conversation, scored } = applyScoredTurn(c, turn, score ?? scoreOf('neutral'));
-    const outcome = runRules(rules, { conversation, turn: scored }, { resolveAbove: config.rules.resolveAbove }, turn.at, () => `a${++ids}`);
-    const alerted = withAlerts(conversation, armAlerts(quality, outcome.changed, turn.at));
-    const prompted = withPrompts(alerted, suggestPrompts(config.playbook, alerted, scored, outcome.fresh, turn.at, () => `p${++ids}`));
-    c = applyQuality(quality, prompted, scored, turn.at, () => `q${++ids}`).conversation;
-  }
+  for (const line of lines) c = step(c, line, over, () => `id${++ids}`).conversation;
   return c!;
 }
 
