@@ -10,20 +10,21 @@ import { qualityRoutes } from './api/quality.ts';
 import { apiRoutes } from './api/routes.ts';
 import { TokenService } from './auth/tokens.ts';
 import { openBackend } from './backend.ts';
+import { Commands } from './commands.ts';
 import { ROOT, type Config } from './config.ts';
 import { Ingest } from './ingest/accept.ts';
 import { adapterRoutes } from './ingest/adapters/http.ts';
 import { offlineScoringFor } from './ingest/adapters/offline.ts';
 import { ingestRoutes } from './ingest/http.ts';
 import { attachIngestNamespace } from './ingest/socket.ts';
+import { publishTo, type Publisher } from './outcome.ts';
 import { Pipeline } from './pipeline.ts';
-import { DeadlineTicker } from './quality/deadline-ticker.ts';
-import { createQuality } from './quality/index.ts';
-import { attachRealtime } from './realtime/namespaces.ts';
+import { createQuality, DeadlineTicker } from './quality/index.ts';
+import { attachRealtime, openNamespaces, roomPublisher } from './realtime/index.ts';
 import { createRules } from './rules/index.ts';
 import { createScorer, type Scorer, type ScorerOptions } from './scoring/index.ts';
 import type { Store } from './store/index.ts';
-import { writeSummariesOnEnd } from './summary/files.ts';
+import { summaryWriter } from './summary/files.ts';
 import { startWebhooks, webhookQueueFor } from './webhooks/index.ts';
 
 export interface Rapport {
@@ -31,6 +32,7 @@ export interface Rapport {
   http: HttpServer;
   io: SocketServer;
   pipeline: Pipeline;
+  commands: Commands;
   ingest: Ingest;
   tokens: TokenService;
   store: Store;
@@ -65,13 +67,44 @@ export function scorerFor(config: Config, onBatch?: ScorerOptions['onBatch']): P
   });
 }
 
-/** Wires the pieces together from the configuration: scorer, store, pipeline, HTTP and sockets. */
+/**
+ * Wires the pieces together from the configuration: scorer, store, the publishers every stored change
+ * goes to, pipeline and commands, HTTP and sockets.
+ */
 export async function createRapport(config: Config, log: Logger, clock: () => number = Date.now): Promise<Rapport> {
   const metrics = new Metrics();
   const scorer = await scorerFor(config, (model, size, ms) => metrics.observeBatch(model, size, ms));
   const backend = openBackend(config, log);
   const { store, queue } = backend;
   const tokens = new TokenService(config.secret);
+  const quality = createQuality(config.quality, config.rules);
+
+  const app = express();
+  const http = createServer(app);
+  const io = new SocketServer(http, {
+    // A brief disconnect (a laptop switching networks) replays what was missed instead of losing it.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+    ...(backend.adapter ? { adapter: backend.adapter } : {}),
+    // Above the largest valid turn, so an oversized one gets a validation error, not a dropped socket.
+    maxHttpBufferSize: 2e6,
+  });
+  const namespaces = openNamespaces(io, tokens);
+
+  // Where every stored change goes, in this order.
+  const { url: webhookUrl, ...webhook } = config.webhook;
+  const onWebhookError = (err: unknown) => log.error({ err }, 'webhook delivery failed');
+  const webhooks = webhookUrl ? startWebhooks({ tokens, clock, queue: webhookQueueFor(config.redisUrl), url: webhookUrl, ...webhook, onError: onWebhookError }) : undefined;
+  const deadlines = new DeadlineTicker(store, config.quality.acknowledge, clock);
+  const failures: Publisher = { publish: (o) => o.kind === 'failed' && log.error({ err: o.error, conversationId: o.conversationId }, 'turn processing failed') };
+  const publisher = publishTo(
+    roomPublisher(namespaces, clock),
+    metrics.publisher(clock),
+    webhooks?.publisher,
+    config.summaryDir ? summaryWriter(config.summaryDir, clock, log) : undefined,
+    deadlines,
+    failures,
+  );
+
   const pipeline = new Pipeline({
     store,
     scorer,
@@ -79,27 +112,23 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
     resolveAbove: config.rules.resolveAbove,
     playbook: config.playbook,
     maxPending: config.scoring.maxPending,
+    publisher,
     queue,
-    quality: createQuality(config.quality, config.rules),
+    quality,
     clock,
   });
-  metrics.observe(pipeline, clock);
+  const commands = new Commands({ order: pipeline, store, publisher, acknowledge: config.quality.acknowledge, clock });
+  metrics.observePending(() => pipeline.pending);
   metrics.observeQueue(queue);
-  pipeline.on('failed', (error, conversationId) => log.error({ err: error, conversationId }, 'turn processing failed'));
-  const ingest = new Ingest(pipeline, clock, (r) => (r.ok ? metrics.turnsAccepted.inc() : metrics.turnsRejected.inc({ code: r.code })));
+  const ingest = new Ingest(pipeline, commands, clock, (r) => (r.ok ? metrics.turnsAccepted.inc() : metrics.turnsRejected.inc({ code: r.code })));
 
-  const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(ingestRoutes(ingest, tokens));
   app.use(adapterRoutes({ ingest, tokens, store, offline: offlineScoringFor(config, scorer), clock }));
-  if (config.summaryDir) writeSummariesOnEnd(pipeline, config.summaryDir, clock, log);
-  const { url: webhookUrl, ...webhook } = config.webhook;
-  const onWebhookError = (err: unknown) => log.error({ err }, 'webhook delivery failed');
-  const webhooks = webhookUrl ? startWebhooks({ pipeline, tokens, clock, queue: webhookQueueFor(config.redisUrl), url: webhookUrl, ...webhook, onError: onWebhookError }) : undefined;
   if (webhooks) app.use(webhooks.routes);
-  app.use(apiRoutes({ store, pipeline, tokens, metrics, clock, models: scorer.models }));
-  app.use(qualityRoutes({ store, pipeline, tokens, config: config.quality, clock }));
+  app.use(apiRoutes({ store, pipeline, commands, tokens, metrics, clock, models: scorer.models }));
+  app.use(qualityRoutes({ store, commands, tokens, config: config.quality, clock }));
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST));
     // The client routes (agent, supervisor, qa) are one page app.
@@ -109,20 +138,11 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   }
   app.use(jsonErrors);
 
-  const http = createServer(app);
-  const io = new SocketServer(http, {
-    // A brief disconnect (a laptop switching networks) replays what was missed instead of losing it.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
-    ...(backend.adapter ? { adapter: backend.adapter } : {}),
-    // Above the largest valid turn, so an oversized one gets a validation error, not a dropped socket.
-    maxHttpBufferSize: 2e6,
-  });
-  attachRealtime({ io, pipeline, store, tokens, clock });
+  attachRealtime({ namespaces, commands, store, clock });
   attachIngestNamespace(io, ingest, tokens);
   // Only once every listener is attached: a worker may start on turns other processes queued.
   await pipeline.start();
-  const deadlines = new DeadlineTicker(pipeline, store, config.quality.acknowledge, clock);
-  await deadlines.start();
+  await deadlines.start(commands);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -137,6 +157,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
     http,
     io,
     pipeline,
+    commands,
     ingest,
     tokens,
     store,

@@ -4,6 +4,7 @@ import { requireRole } from '../auth/http.ts';
 import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
 import { summarize, viewOf, type Conversation } from '../domain/conversation.ts';
 import { describe } from '../ingest/schema.ts';
+import type { Commands } from '../commands.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { Store } from '../store/index.ts';
 import { postContactSummary } from '../summary/post-contact.ts';
@@ -27,14 +28,15 @@ const ListQuery = z.strictObject({
 export interface ApiDeps {
   store: Store;
   pipeline: Pipeline;
+  commands: Commands;
   tokens: TokenService;
   metrics: Metrics;
   clock: () => number;
   models: { sentiment: string; emotion?: string };
 }
 
-/** REST for screens and QA. Routes translate HTTP to store reads and pipeline calls; they decide nothing. */
-export function apiRoutes({ store, pipeline, tokens, metrics, clock, models }: ApiDeps): Router {
+/** REST for screens and QA. Routes translate HTTP to store reads and commands; they decide nothing. */
+export function apiRoutes({ store, pipeline, commands, tokens, metrics, clock, models }: ApiDeps): Router {
   const router = Router();
   const anyUser = requireRole(tokens, ['agent', 'supervisor', 'qa']);
 
@@ -90,13 +92,13 @@ export function apiRoutes({ store, pipeline, tokens, metrics, clock, models }: A
       res.status(400).json({ errors: describe(note.error) });
       return;
     }
-    const updated = await pipeline.setQaNote(req.params.id as string, note.data.note);
+    const updated = await commands.setQaNote(req.params.id as string, note.data.note);
     if (!updated) res.status(404).json({ error: `no conversation ${req.params.id}` });
     else res.json({ ok: true, qaNote: updated.qaNote });
   });
 
   router.post('/api/alerts/:id/ack', requireRole(tokens, ['supervisor']), async (req, res) => {
-    const alert = await pipeline.acknowledgeAlert(req.params.id as string, req.principal!.name);
+    const alert = await commands.acknowledgeAlert(req.params.id as string, req.principal!.name);
     if (!alert) res.status(404).json({ error: `no alert ${req.params.id}` });
     else res.json(alert);
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { redactPii } from '../domain/pii.ts';
 import type { Turn } from '../domain/turn.ts';
+import type { Commands } from '../commands.ts';
 import { ConversationEndedError, type AcceptResult, type Pipeline } from '../pipeline.ts';
 import { SaturatedError } from '../scoring/index.ts';
 import { describe, EndInputSchema, TurnInputSchema, type Rejection, type TurnInput } from './schema.ts';
@@ -39,6 +40,7 @@ function rejection(code: RejectionCode, field: string, message: string): Refusal
 export class Ingest {
   constructor(
     private readonly pipeline: Pipeline,
+    private readonly commands: Commands,
     private readonly clock: () => number,
     private readonly onResult: (result: IngestResult) => void = () => {},
   ) {}
@@ -53,7 +55,7 @@ export class Ingest {
     const parsed = EndInputSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, code: 'invalid', errors: describe(parsed.error) };
     try {
-      const ended = await this.pipeline.end(parsed.data.conversationId);
+      const ended = await this.commands.end(parsed.data.conversationId);
       if (!ended) return rejection('unknown', 'conversationId', `no conversation ${parsed.data.conversationId}`);
       return { ok: true, conversationId: ended.id, endedAt: ended.endedAt };
     } catch (error) {

@@ -5,7 +5,8 @@ import { createGrader, type Grader } from './grading.ts';
 
 export { checklistPrompts, type ChecklistDetector } from './checklist.ts';
 export { QualityConfigSchema, type QualityConfig } from './config.ts';
-export { armAckDeadline } from './deadlines.ts';
+export { DeadlineTicker, type EscalationPort } from './deadline-ticker.ts';
+export { armAckDeadline, dueEscalations } from './deadlines.ts';
 export type { Grader } from './grading.ts';
 
 /** The service-quality practice, built once from config: what the turn stages (server/stages) run on every scored turn. */

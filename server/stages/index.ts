@@ -11,7 +11,7 @@ import { priorContacts } from './prior-contacts.ts';
 import { rulesStage } from './rules.ts';
 import { checkOrder, type TurnStage } from './stage.ts';
 
-export { stepTurn, type AlertChange, type StageEnv, type TurnInput, type TurnStage, type TurnStep } from './stage.ts';
+export { stepTurn, type StageEnv, type TurnInput, type TurnStage, type TurnStep } from './stage.ts';
 
 export interface StagesOptions {
   rules: readonly Rule[];

@@ -1,4 +1,4 @@
-import type { Alert } from '../domain/alert.ts';
+import type { Alert, AlertChange } from '../domain/alert.ts';
 import type { Conversation } from '../domain/conversation.ts';
 import type { Prompt } from '../domain/prompt.ts';
 import type { Checklist } from '../domain/quality.ts';
@@ -68,11 +68,6 @@ export function checkOrder(stages: readonly TurnStage[]): void {
     for (const key of stage.adds) available.add(key);
   }
   if (!available.has('turn')) throw new Error('no stage adds the scored turn');
-}
-
-export interface AlertChange {
-  alert: Alert;
-  change: 'opened' | 'updated';
 }
 
 /** What one turn did to its conversation, for the pipeline to store and publish. */

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import type { TokenService } from '../auth/tokens.ts';
-import type { Pipeline } from '../pipeline.ts';
 import { connectRedis } from '../store/index.ts';
 import { WebhookDispatcher } from './dispatcher.ts';
-import { watchPipeline } from './events.ts';
+import { webhookPublisher } from './events.ts';
+import type { Publisher } from '../outcome.ts';
 import { webhookRoutes } from './http.ts';
 import { MemoryWebhookQueue, type WebhookQueue } from './queue.ts';
 import { RedisWebhookQueue } from './redis-queue.ts';
@@ -19,7 +19,6 @@ export function webhookQueueFor(redisUrl: string | undefined): WebhookQueue {
 }
 
 export interface WebhooksOptions {
-  pipeline: Pipeline;
   tokens: TokenService;
   queue: WebhookQueue;
   url: string;
@@ -31,8 +30,8 @@ export interface WebhooksOptions {
   onError: (error: unknown) => void;
 }
 
-/** Webhooks wired up: pipeline events queued in order, a dispatcher sending them, routes for the log and dead letters. */
-export function startWebhooks(o: WebhooksOptions): { routes: Router; stop: () => Promise<void> } {
+/** Webhooks wired up: a publisher queueing events in order, a dispatcher sending them, routes for the log and dead letters. */
+export function startWebhooks(o: WebhooksOptions): { routes: Router; publisher: Publisher; stop: () => Promise<void> } {
   const clock = o.clock;
   const dispatcher = new WebhookDispatcher({
     ...o,
@@ -44,9 +43,10 @@ export function startWebhooks(o: WebhooksOptions): { routes: Router; stop: () =>
     concurrency: 16,
   });
   let queued: Promise<void> = Promise.resolve();
-  const unwatch = watchPipeline(
-    o.pipeline,
+  let stopped = false;
+  const publisher = webhookPublisher(
     (event) => {
+      if (stopped) return;
       // Chained, so events reach the queue in the order they happened even when pushes are async (Redis).
       queued = queued
         .then(() => o.queue.push({ id: randomUUID(), event, attempts: 0, nextAttemptAt: clock() }))
@@ -57,8 +57,9 @@ export function startWebhooks(o: WebhooksOptions): { routes: Router; stop: () =>
   dispatcher.start();
   return {
     routes: webhookRoutes(o.queue, dispatcher, o.tokens, clock),
+    publisher,
     async stop() {
-      unwatch();
+      stopped = true;
       await queued;
       await dispatcher.stop();
       await o.queue.close();

@@ -1,11 +1,12 @@
 import { loadConfig } from '../../server/config.ts';
 import { newConversation, type Conversation } from '../../server/domain/conversation.ts';
 import type { Score, Speaker, Turn } from '../../server/domain/turn.ts';
+import { Commands } from '../../server/commands.ts';
+import { publishTo, type Outcome } from '../../server/outcome.ts';
 import { Pipeline } from '../../server/pipeline.ts';
-import { DeadlineTicker } from '../../server/quality/deadline-ticker.ts';
 import type { Scorer } from '../../server/scoring/index.ts';
 import { MemoryStore } from '../../server/store/memory.ts';
-import { createQuality } from '../../server/quality/index.ts';
+import { createQuality, DeadlineTicker } from '../../server/quality/index.ts';
 import { createRules } from '../../server/rules/index.ts';
 import { createTurnStages, stepTurn, type TurnStep } from '../../server/stages/index.ts';
 import { scoreOf, turnOf } from './turns.ts';
@@ -46,10 +47,17 @@ export const keywordScorer: Scorer = {
 export const MINUTE = 60_000;
 export const T0 = 1_800_000_000_000;
 
-/** A pipeline with the quality step and a deadline ticker on a memory store, a keyword scorer and a settable clock. */
+/**
+ * A pipeline, its commands and a deadline ticker on a memory store, a keyword scorer and a settable
+ * clock; every published outcome is kept in `published`.
+ */
 export async function rig(store = new MemoryStore(), clock = { now: T0 }) {
   let ids = 0;
+  const published: Outcome[] = [];
+  const ticker = new DeadlineTicker(store, config.quality.acknowledge, () => clock.now);
+  const publisher = publishTo({ publish: (o) => published.push(o) }, ticker);
   const pipeline = new Pipeline({
+    publisher,
     store,
     scorer: keywordScorer,
     rules,
@@ -61,12 +69,12 @@ export async function rig(store = new MemoryStore(), clock = { now: T0 }) {
     newId: () => `id${++ids}`,
   });
   await pipeline.start();
-  const ticker = new DeadlineTicker(pipeline, store, config.quality.acknowledge, () => clock.now);
-  await ticker.start(false);
+  const commands = new Commands({ order: pipeline, store, publisher, acknowledge: config.quality.acknowledge, clock: () => clock.now, newId: () => `id${++ids}` });
+  await ticker.start(commands, false);
   let turn = 0;
   const say = async (conversationId: string, speaker: Turn['speaker'], text: string, over: Partial<Turn> = {}) => {
     await pipeline.accept({ conversationId, turnId: `${conversationId}-${++turn}`, speaker, text, channel: 'chat', final: true, at: clock.now, agentId: 'alice', customerId: 'cust-1', ...over });
     await pipeline.idle();
   };
-  return { store, pipeline, ticker, clock, say };
+  return { store, pipeline, commands, ticker, clock, say, published };
 }

@@ -1,6 +1,8 @@
 import type { Config } from '../../config.ts';
 import type { Conversation } from '../../domain/conversation.ts';
 import type { Playbook } from '../../guidance/index.ts';
+import { Commands } from '../../commands.ts';
+import { publishTo } from '../../outcome.ts';
 import { Pipeline } from '../../pipeline.ts';
 import { createQuality, type Quality } from '../../quality/index.ts';
 import { createRules, type Rule } from '../../rules/index.ts';
@@ -43,9 +45,13 @@ export async function scoreOffline(
 ): Promise<{ conversation: Conversation; rejected: Refusal[] }> {
   const store = new MemoryStore();
   let now = Number(turns.find((t) => t.at !== undefined)?.at ?? Date.now());
-  const pipeline = new Pipeline({ ...o, store, clock: () => now });
+  const clock = () => now;
+  // Nobody listens to an offline run: its result is the stored conversation.
+  const publisher = publishTo();
+  const pipeline = new Pipeline({ ...o, store, publisher, clock });
   await pipeline.start();
-  const ingest = new Ingest(pipeline, () => now);
+  const commands = new Commands({ order: pipeline, store, publisher, acknowledge: o.quality.config.acknowledge, clock });
+  const ingest = new Ingest(pipeline, commands, clock);
   const rejected: Refusal[] = [];
   for (const [index, turn] of turns.entries()) {
     if (turn.at !== undefined) now = typeof turn.at === 'number' ? turn.at : Date.parse(turn.at);
