@@ -1,7 +1,7 @@
 import type { Conversation } from '../domain/conversation.ts';
 import type { Prompt } from '../domain/prompt.ts';
 import type { ScoredTurn } from '../domain/turn.ts';
-import { PhraseMatcher } from '../rules/phrases.ts';
+import { PhraseMatcher } from '../rules/index.ts';
 import { type QualityConfig } from './config.ts';
 import { CHECKLIST_ITEMS, type Checklist, type ChecklistItem, type ChecklistItemId } from '../domain/quality.ts';
 
