@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { acknowledge, assign, type Alert } from './domain/alert.ts';
 import { endConversation, withAlerts, withPromptFeedback, withPrompts, withQaNote, type Conversation } from './domain/conversation.ts';
-import type { Prompt, PromptFeedback } from './domain/prompt.ts';
+import { makePrompt, type Prompt, type PromptFeedback } from './domain/prompt.ts';
 import type { Publisher } from './outcome.ts';
 import { dueEscalations, type EscalationPort, type QualityConfig } from './quality/index.ts';
 import type { Store } from './store/index.ts';
@@ -69,7 +69,7 @@ export class Commands implements EscalationPort {
       const id = this.newId();
       const done = await this.o.store.update(conversationId, (c) => {
         if (!c || c.status === 'ended') return { result: undefined };
-        const prompt: Prompt = { id, conversationId, agentId: c.agentId, source: 'whisper', kind: 'whisper', text, why: `Whisper from ${from}`, at: this.clock(), from };
+        const prompt = makePrompt(c, { source: 'whisper', kind: 'whisper', text, why: `Whisper from ${from}`, from }, this.clock(), id);
         const updated = withPrompts(c, [prompt]);
         return { conversation: updated, result: { updated, prompt } };
       });

@@ -3,7 +3,7 @@ import { createChecklistDetector, type ChecklistDetector } from './checklist.ts'
 import type { QualityConfig } from './config.ts';
 import { createGrader, type Grader } from './grading.ts';
 
-export { checklistPrompts, type ChecklistDetector } from './checklist.ts';
+export { outstandingItems, type ChecklistDetector } from './checklist.ts';
 export { QualityConfigSchema, type QualityConfig } from './config.ts';
 export { DeadlineTicker, type EscalationPort } from './deadline-ticker.ts';
 export { armAckDeadline, dueEscalations } from './deadlines.ts';

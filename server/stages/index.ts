@@ -1,13 +1,12 @@
-import type { Playbook } from '../guidance/index.ts';
+import { createPromptSources, type Playbook } from '../guidance/index.ts';
 import type { Quality } from '../quality/index.ts';
 import type { Rule } from '../rules/index.ts';
 import { applyScore } from './apply-score.ts';
 import { armDeadlines } from './arm-deadlines.ts';
-import { checklistPrompts } from './checklist-prompts.ts';
 import { checklist } from './checklist.ts';
 import { grading } from './grading.ts';
-import { guidance } from './guidance.ts';
 import { priorContacts } from './prior-contacts.ts';
+import { prompts } from './prompts.ts';
 import { rulesStage } from './rules.ts';
 import { checkOrder, type TurnStage } from './stage.ts';
 
@@ -30,11 +29,10 @@ export function createTurnStages(o: StagesOptions): readonly TurnStage[] {
     applyScore,
     rulesStage(o.rules, o.resolveAbove),
     armDeadlines(o.quality.config.acknowledge),
-    guidance(o.playbook),
     priorContacts,
     checklist(o.quality.checklist),
     grading(o.quality.grade),
-    checklistPrompts(o.quality.config.checklist, o.quality.checklist),
+    prompts(createPromptSources(o)),
   ];
   checkOrder(stages);
   return stages;
