@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Speaker } from '../../domain/turn.ts';
-import { FormatError, type SourceTurn, type Transcript } from './transcript.ts';
+import { FormatError, textOf, type SourceTurn, type Transcript, type TranscriptFormat } from './transcript.ts';
 
 /**
  * Which CSV column holds what, by header name (case, spaces and hyphens aside: "Chat ID" = "chat_id"). Each field lists the header names
@@ -27,7 +27,7 @@ export const DEFAULT_CSV_MAPPING: CsvMapping = CsvMappingSchema.parse({});
  * A chat-tool CSV export (RFC 4180: quoted fields may hold commas, quotes and newlines), one message
  * per row. `at` may be epoch milliseconds or a date-time; a date-time without a zone is read as UTC.
  */
-export function parse(text: string, mapping: CsvMapping = DEFAULT_CSV_MAPPING): Transcript {
+function parse(text: string, mapping: CsvMapping = DEFAULT_CSV_MAPPING): Transcript {
   const rows = csvRows(text);
   const header = rows[0];
   if (!header) throw new FormatError('csv', '(document)', 'is empty');
@@ -130,3 +130,9 @@ function csvRows(text: string): { line: number; cells: string[] }[] {
   if (cell !== '' || cells.length > 0) rows.push({ line: rowLine, cells: [...cells, cell] });
   return rows;
 }
+
+export const csv: TranscriptFormat = {
+  name: 'csv',
+  detect: { extensions: ['.csv'] },
+  parse: (input, o) => parse(textOf(input, 'csv'), o.csvMapping),
+};

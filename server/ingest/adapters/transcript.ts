@@ -1,9 +1,23 @@
 import type { z } from 'zod';
 import type { Channel, Speaker } from '../../domain/turn.ts';
+import type { CsvMapping } from './csv.ts';
 
-/** Every format Rapport reads, by the name used in endpoints (`/api/ingest/:format`) and on the command line. */
-export const FORMATS = ['contact-lens-realtime', 'contact-lens-post-call', 'genesys', 'webvtt', 'srt', 'jsonl', 'csv'] as const;
-export type FormatName = (typeof FORMATS)[number];
+/** A registered format's name, as used in endpoints (`/api/ingest/:format`) and on the command line. */
+export type FormatName = string;
+
+/** Options some formats take. */
+export interface ParseOptions {
+  csvMapping?: CsvMapping;
+}
+
+/** A transcript format Rapport reads: one file per format, registered in index.ts. */
+export interface TranscriptFormat {
+  name: FormatName;
+  /** How a file of this format is recognised: by its extension, else by how its text starts (BOM and blanks removed). */
+  detect: { extensions?: readonly string[]; content?: (head: string) => boolean };
+  /** Text formats take a string; JSON formats a string or the parsed JSON. Bad input throws a FormatError. */
+  parse(input: unknown, o: ParseOptions): Transcript;
+}
 
 /**
  * One utterance as a vendor's format gives it, before roles and times are settled. `speaker` is set
@@ -45,6 +59,12 @@ export class FormatError extends Error {
     super(`${format}: ${where}: ${detail}`);
     this.name = 'FormatError';
   }
+}
+
+/** The input of a text format as text; JSON sent to one is refused. */
+export function textOf(input: unknown, format: FormatName): string {
+  if (typeof input !== 'string') throw new FormatError(format, '(document)', 'is a text format: send it as text, not JSON');
+  return input;
 }
 
 /** Validates one JSON value against a vendor schema; the first problem becomes a FormatError naming its field. */
