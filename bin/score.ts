@@ -8,8 +8,8 @@ import { loadConfig, type Config } from '../server/config.ts';
 import type { Conversation } from '../server/domain/conversation.ts';
 import type { Refusal } from '../server/ingest/accept.ts';
 import { offlineScoringFor, scoreOffline } from '../server/ingest/adapters/offline.ts';
-import { fileStem } from '../server/summary/files.ts';
-import { postContactSummary, type PostContactSummary } from '../server/summary/post-contact.ts';
+import { fileStem } from '../server/reports/index.ts';
+import { postContactSummary, type PostContactSummary } from '../server/reports/index.ts';
 import type { RapportClient } from './client.ts';
 import { readTranscripts, type FileConversation, type TranscriptFlags } from './transcripts.ts';
 

@@ -24,7 +24,7 @@ import { attachRealtime, openNamespaces, roomPublisher } from './realtime/index.
 import { createRules } from './rules/index.ts';
 import { createScorer, type Scorer, type ScorerOptions } from './scoring/index.ts';
 import type { Store } from './store/index.ts';
-import { summaryWriter } from './summary/files.ts';
+import { summaryWriter } from './reports/index.ts';
 import { startWebhooks, webhookQueueFor } from './webhooks/index.ts';
 
 export interface Rapport {

@@ -5,7 +5,7 @@ import type { ConversationOrder } from './commands.ts';
 import type { Playbook } from './guidance/index.ts';
 import type { Publisher } from './outcome.ts';
 import type { Quality } from './quality/index.ts';
-import { priorContactsOf } from './quality/prior-contacts.ts';
+import { priorContactsOf } from './quality/index.ts';
 import type { Rule } from './rules/index.ts';
 import { InProcessQueue, type TurnQueue } from './queue/index.ts';
 import { SaturatedError, type Scorer } from './scoring/index.ts';

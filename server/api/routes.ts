@@ -7,7 +7,7 @@ import { describe } from '../ingest/schema.ts';
 import type { Commands } from '../commands.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { Store } from '../store/index.ts';
-import { postContactSummary } from '../summary/post-contact.ts';
+import { postContactSummary } from '../reports/index.ts';
 import type { Metrics } from './metrics.ts';
 
 const boolean = z.enum(['true', 'false']).transform((v) => v === 'true');

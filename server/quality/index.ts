@@ -3,13 +3,21 @@ import { createChecklistDetector, type ChecklistDetector } from './checklist.ts'
 import type { QualityConfig } from './config.ts';
 import { createGrader, type Grader } from './grading.ts';
 
-export { outstandingItems, type ChecklistDetector } from './checklist.ts';
+/**
+ * Service-quality practice, by kind: what runs on every scored turn (the checklist detector and the
+ * complaint grader, run by the stages in server/stages), acknowledgement deadlines and the ticker
+ * that escalates them, and the QA writes (feedback, scorecards). Reports are in server/reports.
+ */
+export { hasTimeExpression, outstandingItems, type ChecklistDetector } from './checklist.ts';
 export { QualityConfigSchema, type QualityConfig } from './config.ts';
 export { DeadlineTicker, type EscalationPort } from './deadline-ticker.ts';
-export { armAckDeadline, dueEscalations } from './deadlines.ts';
-export type { Grader } from './grading.ts';
+export { armAckDeadline, dueEscalations, isOverdue, nextEscalationAt } from './deadlines.ts';
+export { withFeedback, type FeedbackInput } from './feedback.ts';
+export { negativeEpisodes, type Grader } from './grading.ts';
+export { priorContactsOf } from './prior-contacts.ts';
+export { editScorecard, newScorecard, rollup, ScorecardEditSchema, UnknownCriterionError, type ScorecardEdit, type ScorecardRollup } from './scorecard.ts';
 
-/** The service-quality practice, built once from config: what the turn stages (server/stages) run on every scored turn. */
+/** The service-quality practice, built once from config: what the turn stages run on every scored turn. */
 export interface Quality {
   config: QualityConfig;
   grade: Grader;

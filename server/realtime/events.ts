@@ -6,11 +6,12 @@ import type { Alert } from '../domain/alert.ts';
 import type { ConversationSummary, ConversationView } from '../domain/conversation.ts';
 import type { Prompt, PromptFeedback } from '../domain/prompt.ts';
 import type { ScoredTurn, Speaker } from '../domain/turn.ts';
-import type { ChurnRisk } from '../quality/churn.ts';
-import type { FeedbackInput, FeedbackReport, PromptEffect } from '../quality/feedback.ts';
-import type { ConversationMetrics, MetricsReport } from '../quality/metrics.ts';
-import type { Sample } from '../quality/sampling.ts';
-import type { ScorecardEdit, ScorecardRollup } from '../quality/scorecard.ts';
+import type { ChurnRisk } from '../reports/index.ts';
+import type { FeedbackInput } from '../quality/index.ts';
+import type { FeedbackReport, PromptEffect } from '../reports/index.ts';
+import type { ConversationMetrics, MetricsReport } from '../reports/index.ts';
+import type { Sample } from '../reports/index.ts';
+import type { ScorecardEdit, ScorecardRollup } from '../quality/index.ts';
 import type { Checklist, Complaint, Feedback, Scorecard } from '../domain/quality.ts';
 
 export type Ack<T = undefined> = (reply: { ok: true; data?: T } | { ok: false; error: string }) => void;

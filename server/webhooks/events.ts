@@ -1,7 +1,7 @@
 import { severityRank, type Alert } from '../domain/alert.ts';
 import { summarize, type Conversation } from '../domain/conversation.ts';
 import type { Outcome, Publisher } from '../outcome.ts';
-import { postContactSummary } from '../summary/post-contact.ts';
+import { postContactSummary } from '../reports/index.ts';
 import type { WebhookEvent, WebhookEventType } from './queue.ts';
 
 /**

@@ -9,6 +9,8 @@ import { webhookRoutes } from './http.ts';
 import { MemoryWebhookQueue, type WebhookQueue } from './queue.ts';
 import { RedisWebhookQueue } from './redis-queue.ts';
 
+export { WebhookDispatcher } from './dispatcher.ts';
+export { alertTransition } from './events.ts';
 export { MemoryWebhookQueue, WEBHOOK_EVENTS, type Delivery, type DeliveryAttempt, type WebhookEvent, type WebhookQueue } from './queue.ts';
 export { RedisWebhookQueue } from './redis-queue.ts';
 export { SIGNATURE_HEADER, sign, verify } from './signature.ts';

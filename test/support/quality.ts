@@ -5,7 +5,7 @@ import { Commands } from '../../server/commands.ts';
 import { publishTo, type Outcome } from '../../server/outcome.ts';
 import { Pipeline } from '../../server/pipeline.ts';
 import type { Scorer } from '../../server/scoring/index.ts';
-import { MemoryStore } from '../../server/store/memory.ts';
+import { MemoryStore } from '../../server/store/index.ts';
 import { createQuality, DeadlineTicker } from '../../server/quality/index.ts';
 import { createRules } from '../../server/rules/index.ts';
 import { createTurnStages, stepTurn, type TurnStep } from '../../server/stages/index.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasTimeExpression } from '../../server/quality/checklist.ts';
+import { hasTimeExpression } from '../../server/quality/index.ts';
 import { config, play, quality, step } from '../support/quality.ts';
 import { scoreOf } from '../support/turns.ts';
 

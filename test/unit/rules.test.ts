@@ -3,8 +3,7 @@ import { loadConfig } from '../../server/config.ts';
 import { applyScoredTurn, newConversation, withAlerts, withPrompts, type Conversation } from '../../server/domain/conversation.ts';
 import type { Score, Turn } from '../../server/domain/turn.ts';
 import { suggestPrompts } from '../../server/guidance/index.ts';
-import { createRules, runRules, type RulesOutcome } from '../../server/rules/index.ts';
-import { PhraseMatcher } from '../../server/rules/phrases.ts';
+import { createRules, PhraseMatcher, runRules, type RulesOutcome } from '../../server/rules/index.ts';
 import { scoreOf, turnOf } from '../support/turns.ts';
 
 const config = loadConfig(['--demo'], {});

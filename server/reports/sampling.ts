@@ -1,5 +1,5 @@
 import type { Conversation } from '../domain/conversation.ts';
-import type { QualityConfig } from './config.ts';
+import type { QualityConfig } from '../quality/index.ts';
 
 /**
  * QA sampling: a random sample of ended conversations, stratified by agent (each agent gets a share

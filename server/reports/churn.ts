@@ -1,5 +1,5 @@
 import type { Conversation } from '../domain/conversation.ts';
-import type { QualityConfig } from './config.ts';
+import type { QualityConfig } from '../quality/index.ts';
 
 /**
  * Churn risk: a customer whose conversations keep getting more negative. Each conversation's

@@ -1,6 +1,6 @@
 import { summarize, type Conversation } from '../domain/conversation.ts';
 import type { Severity } from '../domain/alert.ts';
-import type { QualityConfig } from './config.ts';
+import type { QualityConfig } from '../quality/index.ts';
 import { type ComplaintGrade, headlineComplaint } from '../domain/quality.ts';
 
 /**
