@@ -6,7 +6,7 @@
 import type { Alert } from '../../../server/domain/alert.ts';
 import type { ConversationSummary, ConversationView } from '../../../server/domain/conversation.ts';
 import type { Prompt, PromptFeedback } from '../../../server/domain/prompt.ts';
-import type { TurnEvent } from '../../../server/realtime/events.ts';
+import type { TurnEvent } from '../../../server/contract/sockets.ts';
 import { Api } from './api.ts';
 import { connectAgent, request, type LinkState } from './socket.ts';
 import type { Verdict } from '../../../server/domain/quality.ts';

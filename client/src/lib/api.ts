@@ -11,7 +11,7 @@ import type {
   Scorecard,
   ScorecardEdit,
   ScorecardRollupResponse,
-} from '../../../server/realtime/events.ts';
+} from '../../../server/contract/sockets.ts';
 import type { Me } from './session.ts';
 
 export class ApiError extends Error {

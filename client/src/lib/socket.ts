@@ -10,7 +10,7 @@ import type {
   AgentServerToClient,
   SupervisorClientToServer,
   SupervisorServerToClient,
-} from '../../../server/realtime/events.ts';
+} from '../../../server/contract/sockets.ts';
 
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
 export type SupervisorSocket = Socket<SupervisorServerToClient, SupervisorClientToServer>;
