@@ -6,7 +6,7 @@ import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
 import type { Conversation } from '../domain/conversation.ts';
 import { describe } from '../ingest/schema.ts';
 import type { Commands } from '../commands.ts';
-import type { ChurnResponse, ConversationQualityReport, QaSampleResponse, ScorecardRollupResponse } from '../contract/sockets.ts';
+import type { ChurnResponse, ConversationQualityReport, QaSampleResponse, ScorecardRollupResponse } from '../contract/index.ts';
 import { churnRisks } from '../reports/index.ts';
 import type { QualityConfig } from '../quality/index.ts';
 import { withFeedback } from '../quality/index.ts';

@@ -5,6 +5,7 @@ import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
 import { summarize, viewOf, type Conversation } from '../domain/conversation.ts';
 import { describe } from '../ingest/schema.ts';
 import type { Commands } from '../commands.ts';
+import type { ConversationListResponse, NoteResponse } from '../contract/index.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { Store } from '../store/index.ts';
 import { postContactSummary } from '../reports/index.ts';
@@ -65,7 +66,7 @@ export function apiRoutes({ store, pipeline, commands, tokens, metrics, clock, m
           (q.recovered === undefined || s.recovered === q.recovered),
       )
       .slice(0, q.limit);
-    res.json({ conversations: summaries });
+    res.json({ conversations: summaries } satisfies ConversationListResponse);
   });
 
   /** One conversation, as one of its renderings, to whoever may see it. */
@@ -94,7 +95,7 @@ export function apiRoutes({ store, pipeline, commands, tokens, metrics, clock, m
     }
     const updated = await commands.setQaNote(req.params.id as string, note.data.note);
     if (!updated) res.status(404).json({ error: `no conversation ${req.params.id}` });
-    else res.json({ ok: true, qaNote: updated.qaNote });
+    else res.json({ ok: true, qaNote: updated.qaNote } satisfies NoteResponse);
   });
 
   router.post('/api/alerts/:id/ack', requireRole(tokens, ['supervisor']), async (req, res) => {

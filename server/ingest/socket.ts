@@ -1,7 +1,7 @@
 import type { Namespace, Server } from 'socket.io';
 import { socketAuth } from '../auth/socket.ts';
 import type { TokenService } from '../auth/tokens.ts';
-import type { IngestClientToServer, NoEvents } from '../contract/sockets.ts';
+import type { IngestClientToServer, NoEvents } from '../contract/index.ts';
 import type { Ingest } from './accept.ts';
 
 /** The `/ingest` namespace: a chat platform or speech-to-text bridge streams turns, each answered by an ack. */

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io';
 import type { Commands } from '../commands.ts';
 import { summarize, viewOf } from '../domain/conversation.ts';
 import type { Store } from '../store/index.ts';
-import type { AgentClientToServer, AgentServerToClient, NoEvents } from '../contract/sockets.ts';
+import type { AgentClientToServer, AgentServerToClient, NoEvents } from '../contract/index.ts';
 import { agentRoom, SUPERVISORS, watchRoom, type Namespaces, type SocketData } from './rooms.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { Namespace, Server } from 'socket.io';
 import { socketAuth } from '../auth/socket.ts';
 import type { Principal, TokenService } from '../auth/tokens.ts';
-import type { AgentClientToServer, AgentServerToClient, NoEvents, SupervisorClientToServer, SupervisorServerToClient } from '../contract/sockets.ts';
+import type { AgentClientToServer, AgentServerToClient, NoEvents, SupervisorClientToServer, SupervisorServerToClient } from '../contract/index.ts';
 
 /**
  * The socket.io namespaces and their rooms. `agent:<id>` gets everything about that agent's

@@ -4,7 +4,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qualityRoutes } from '../../server/api/quality.ts';
 import { TokenService } from '../../server/auth/tokens.ts';
-import type { ConversationQualityReport, QaSampleResponse } from '../../server/contract/sockets.ts';
+import type { ConversationQualityReport, QaSampleResponse } from '../../server/contract/index.ts';
 import { config, MINUTE, rig } from '../support/quality.ts';
 import { TEST_SECRET } from '../support/server.ts';
 

@@ -1,5 +1,5 @@
 /** Export of one conversation for QA: the whole view as JSON, or its timeline as CSV (one row per turn, prompt or alert). */
-import type { ConversationView } from '../../../server/domain/conversation.ts';
+import type { ConversationView } from '../../../server/contract/index.ts';
 
 export type TimelineEntry =
   | { kind: 'turn'; at: number; turn: ConversationView['turns'][number] }
