@@ -12,6 +12,7 @@ import { fileStem } from '../server/reports/index.ts';
 import { postContactSummary, type PostContactSummary } from '../server/reports/index.ts';
 import type { RapportClient } from './client.ts';
 import { readTranscripts, type FileConversation, type TranscriptFlags } from './transcripts.ts';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
 
 export interface ScoreOptions {
   files: string[];
@@ -100,13 +101,6 @@ function resultOf(c: FileConversation, conversation: Conversation, rejected: Ref
   };
 }
 
-function csvLine(cells: readonly unknown[]): string {
-  return cells.map((c) => {
-    const s = c === undefined || c === null ? '' : String(c);
-    return /[",\n\r]/u.test(s) ? `"${s.replace(/"/gu, '""')}"` : s;
-  }).join(',');
-}
-
 async function writeResults(outDir: string, results: readonly ScoredConversation[]): Promise<void> {
   await mkdir(outDir, { recursive: true });
   for (const r of results) {
@@ -114,11 +108,11 @@ async function writeResults(outDir: string, results: readonly ScoredConversation
     await writeFile(`${stem}.scored.json`, `${JSON.stringify(r, null, 2)}\n`);
     const rows = r.summary.Transcript.map((t) => {
       const alerts = r.summary.Alerts.filter((a) => a.evidence.at(-1) === t.Id).map((a) => `${a.rule}:${a.severity}`);
-      return csvLine([t.Id, t.BeginOffsetMillis, t.ParticipantId, t.Content, t.Sentiment, t.SentimentScore, t.Emotion, alerts.join(' ')]);
+      return [t.Id, t.BeginOffsetMillis, t.ParticipantId, t.Content, t.Sentiment, t.SentimentScore, t.Emotion, alerts.join(' ')];
     });
-    await writeFile(`${stem}.scored.csv`, `${[csvLine(['turn_id', 'offset_ms', 'participant', 'text', 'sentiment', 'score', 'emotion', 'alerts']), ...rows].join('\n')}\n`);
+    await writeFile(`${stem}.scored.csv`, stringifyCsv([['turn_id', 'offset_ms', 'participant', 'text', 'sentiment', 'score', 'emotion', 'alerts'], ...rows]));
   }
-  await writeFile(path.join(outDir, 'summary.csv'), `${[csvLine(SUMMARY_COLUMNS), ...results.map((r) => csvLine(summaryRow(r)))].join('\n')}\n`);
+  await writeFile(path.join(outDir, 'summary.csv'), stringifyCsv([SUMMARY_COLUMNS, ...results.map(summaryRow)]));
 }
 
 const SUMMARY_COLUMNS = ['conversation', 'file', 'format', 'turns', 'negative_episodes', 'alerts', 'recovered', 'roles'];
