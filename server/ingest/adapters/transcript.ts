@@ -114,6 +114,15 @@ export function languageOf(code: string | undefined): string | undefined {
   return base === 'en' || base === 'zh' ? base : undefined;
 }
 
+/*
+ * Cue parsing for WebVTT and SRT stays hand-written (blocksOf, cueStartMs): it is the small part of
+ * those formats Rapport reads (a timing line, an optional id, the text with its voice tags), its
+ * errors name the first bad line, and it serves both formats one way. The maintained parsers do not
+ * fit: media-captions only parses asynchronously (`parseText` returns a Promise, while every
+ * `TranscriptFormat.parse` is synchronous for the HTTP route, the CLI and the tests), and
+ * webvtt-parser reads WebVTT only, which would leave SRT to this code anyway.
+ */
+
 /** Subtitle blocks (WebVTT, SRT): runs of non-blank lines with the line number of their first line. */
 export function blocksOf(text: string): { firstLine: number; lines: string[] }[] {
   const blocks: { firstLine: number; lines: string[] }[] = [];
