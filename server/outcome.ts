@@ -21,8 +21,6 @@ export type Outcome =
   | { kind: 'ended'; conversation: Conversation }
   | { kind: 'failed'; conversationId: string; error: Error };
 
-export type OutcomeKind = Outcome['kind'];
-
 export interface Publisher {
   publish(outcome: Outcome): void;
 }

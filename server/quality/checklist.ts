@@ -54,7 +54,7 @@ export interface ChecklistDetector {
   checklistOf(c: Conversation): Checklist;
 }
 
-export function requiredItems(config: ChecklistConfig, queue: string | undefined): { queue: string; items: ChecklistItemId[] } {
+function requiredItems(config: ChecklistConfig, queue: string | undefined): { queue: string; items: ChecklistItemId[] } {
   const key = queue !== undefined && config.queues[queue] ? queue : 'default';
   return { queue: key, items: config.queues[key]! };
 }

@@ -3,6 +3,7 @@ import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
 import { promptTurnOf, type Conversation } from '../domain/conversation.ts';
 import type { Prompt } from '../domain/prompt.ts';
 import type { FeedbackTarget } from '../domain/quality.ts';
+import { groupBy, mean, roundTo } from '../lib/index.ts';
 
 /**
  * What the feedback on alerts and prompts says: the precision of each rule, the effect of each prompt
@@ -50,7 +51,7 @@ export interface FeedbackReport {
   corrections: number;
 }
 
-export const EFFECT_TURNS = 3;
+const EFFECT_TURNS = 3;
 /** Share of a prompt's content words an agent turn must repeat to count as following it. */
 const ECHO_SHARE = 0.5;
 const ECHO_TURNS = 2;
@@ -73,7 +74,7 @@ function contentWords(text: string): Set<string> {
  * Whether the agent followed a prompt without saying so: one of their next two turns repeats at least
  * half of its suggested wording (the quoted part when there is one, since that is what an agent would say).
  */
-export function echoesPrompt(c: Conversation, p: Prompt, afterIndex: number): boolean {
+function echoesPrompt(c: Conversation, p: Prompt, afterIndex: number): boolean {
   const quoted = [...p.text.matchAll(QUOTED)].map((m) => m[1]).join(' ');
   const target = contentWords(quoted || p.text);
   if (target.size === 0) return false;
@@ -105,7 +106,6 @@ export function promptEffect(c: Conversation, p: Prompt): PromptEffect {
   };
 }
 
-const mean = (xs: readonly number[]): number | null => (xs.length === 0 ? null : Number((xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)));
 
 export function feedbackReport(conversations: readonly Conversation[]): FeedbackReport {
   const feedback = conversations.flatMap((c) => c.feedback ?? []);
@@ -120,12 +120,11 @@ export function feedbackReport(conversations: readonly Conversation[]): Feedback
 
   const effects = conversations.flatMap((c) => c.prompts.map((p) => promptEffect(c, p)));
   const dismissedIds = new Set(conversations.flatMap((c) => c.prompts.filter((p) => p.feedback === 'dismissed').map((p) => p.id)));
-  const bySource = new Map<string, PromptEffect[]>();
-  for (const e of effects) bySource.set(e.source, [...(bySource.get(e.source) ?? []), e]);
+  const bySource = groupBy(effects, (e) => e.source);
   const prompts = [...bySource].map(([source, es]) => {
     const changes = (used: boolean) => es.filter((e) => e.used === used && e.change !== null).map((e) => e.change!);
-    const whenUsed = mean(changes(true));
-    const whenNot = mean(changes(false));
+    const whenUsed = roundTo(mean(changes(true)));
+    const whenNot = roundTo(mean(changes(false)));
     const votes = precision.get(`prompt\u0000${source}`);
     return {
       source,

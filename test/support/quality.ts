@@ -33,7 +33,7 @@ export function play(lines: Line[], over: Partial<Turn> = {}, start?: Conversati
 }
 
 /** A scorer without a model: negative or positive by keyword, neutral otherwise. */
-export const keywordScorer: Scorer = {
+const keywordScorer: Scorer = {
   models: { sentiment: 'keywords' },
   async score({ text }): Promise<Score> {
     if (/terrible|awful|useless|cancel/i.test(text)) return scoreOf('negative');

@@ -22,7 +22,7 @@ export const CsvMappingSchema = z.strictObject({
   customerValues: z.array(z.string()).default(['customer', 'visitor', 'client', 'user', 'caller', 'guest', 'contact']),
 });
 export type CsvMapping = z.infer<typeof CsvMappingSchema>;
-export const DEFAULT_CSV_MAPPING: CsvMapping = CsvMappingSchema.parse({});
+const DEFAULT_CSV_MAPPING: CsvMapping = CsvMappingSchema.parse({});
 
 /**
  * A chat-tool CSV export (RFC 4180, read by csv-parse: quoted fields may hold commas, quotes and newlines), one message

@@ -10,6 +10,7 @@ import { jsonl } from './jsonl.ts';
 import { srt } from './srt.ts';
 import { FormatError, type FormatName, type ParseOptions, type SourceTurn, type Transcript, type TranscriptFormat } from './transcript.ts';
 import { webvtt } from './webvtt.ts';
+import { groupBy } from '../../lib/index.ts';
 
 export { FormatError, type FormatName, type ParseOptions, type Transcript, type TranscriptFormat } from './transcript.ts';
 export { CsvMappingSchema, type CsvMapping } from './csv.ts';
@@ -70,12 +71,11 @@ export interface CanonicalOptions {
  * not; offsets turned into times from `startAt`.
  */
 export function toCanonical(transcript: Transcript, o: CanonicalOptions = {}): CanonicalConversation[] {
-  const byConversation = new Map<string, SourceTurn[]>();
-  for (const t of transcript.turns) {
+  const byConversation = groupBy(transcript.turns, (t: SourceTurn) => {
     const id = t.conversationId ?? o.conversationId;
     if (id === undefined) throw new FormatError(transcript.format, 'conversationId', 'the transcript names no conversation: give one');
-    byConversation.set(id, [...(byConversation.get(id) ?? []), t]);
-  }
+    return id;
+  });
   return [...byConversation.entries()].map(([conversationId, turns]) => {
     const fromFormat = turns.every((t) => t.speaker !== undefined);
     const inferred = fromFormat ? undefined : inferRoles(turns);

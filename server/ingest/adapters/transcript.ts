@@ -141,7 +141,7 @@ export function blocksOf(text: string): { firstLine: number; lines: string[] }[]
 const TIMECODE = /^(?:(\d{1,3}):)?([0-5]\d):([0-5]\d)[.,](\d{3})$/u;
 
 /** "01:02:03.456" or "02:03,456" -> milliseconds; undefined when it is not a timecode. */
-export function timecodeMs(text: string): number | undefined {
+function timecodeMs(text: string): number | undefined {
   const m = TIMECODE.exec(text.trim());
   if (!m) return undefined;
   return ((Number(m[1] ?? 0) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]);
