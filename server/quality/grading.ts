@@ -12,7 +12,6 @@ import type { Complaint, ComplaintDeadlines, ComplaintGrade } from '../domain/qu
  */
 
 
-type GradingConfig = QualityConfig['grading'];
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
