@@ -10,7 +10,7 @@ import { prompts } from './prompts.ts';
 import { rulesStage } from './rules.ts';
 import { checkOrder, type TurnStage } from './stage.ts';
 
-export { stepTurn, type StageEnv, type TurnInput, type TurnStage, type TurnStep } from './stage.ts';
+export { checkOrder, defineStage, stepTurn, type StageEnv, type TurnInput, type TurnStage, type TurnStep } from './stage.ts';
 
 export interface StagesOptions {
   rules: readonly Rule[];
