@@ -44,7 +44,7 @@ function triggersOf(turn: ScoredTurn, fresh: readonly Finding[]): Trigger[] {
  * The playbook's prompts for a scored turn: at most one per entry, none from an entry that already
  * fired in this conversation within the cooldown. Pure: the caller supplies the clock and ids.
  */
-export function suggestPrompts(
+function suggestPrompts(
   playbook: Playbook,
   conversation: Conversation,
   turn: ScoredTurn,

@@ -5,7 +5,7 @@ import { negativeStreak } from './negative-streak.ts';
 import type { Rule, RulePlugin } from './rule.ts';
 import { sharpDrop } from './sharp-drop.ts';
 
-export { runRules, type RulesOutcome } from './engine.ts';
+export { runRules } from './engine.ts';
 export type { PhraseGroup } from './escalation-phrase.ts';
 export { PhraseMatcher } from './phrases.ts';
 export type { Finding, Rule, RuleContext } from './rule.ts';
