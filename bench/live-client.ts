@@ -8,7 +8,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Alert } from '../server/domain/alert.ts';
 import type { Prompt } from '../server/domain/prompt.ts';
-import type { IngestResultReply, TurnEvent } from '../server/realtime/events.ts';
+import type { IngestResultReply, TurnEvent } from '../server/contract/index.ts';
 import { TokenService } from '../server/auth/tokens.ts';
 
 export interface ConversationPlan {

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT } from '../server/config.ts';
-import type { LiveModelRun, LiveResult, StepRow } from './live.ts';
+import type { LiveResult, StepRow } from './live.ts';
 import { readResult, type Machine } from './lib/machine.ts';
 import { BENCH_MODEL } from './lib/models.ts';
 import { fmt, markdownTable } from './lib/stats.ts';

@@ -8,10 +8,10 @@ import { loadConfig, type Config } from '../server/config.ts';
 import type { Conversation } from '../server/domain/conversation.ts';
 import type { Refusal } from '../server/ingest/accept.ts';
 import { scoreOffline } from '../server/ingest/adapters/offline.ts';
-import { fileStem } from '../server/summary/files.ts';
-import { postContactSummary, type PostContactSummary } from '../server/summary/post-contact.ts';
+import { fileStem, postContactSummary, type PostContactSummary } from '../server/reports/index.ts';
 import type { RapportClient } from './client.ts';
 import { readTranscripts, type FileConversation, type TranscriptFlags } from './transcripts.ts';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
 
 export interface ScoreOptions {
   files: string[];
@@ -103,13 +103,6 @@ function resultOf(c: FileConversation, conversation: Conversation, rejected: Ref
   };
 }
 
-function csvLine(cells: readonly unknown[]): string {
-  return cells.map((c) => {
-    const s = c === undefined || c === null ? '' : String(c);
-    return /[",\n\r]/u.test(s) ? `"${s.replace(/"/gu, '""')}"` : s;
-  }).join(',');
-}
-
 async function writeResults(outDir: string, results: readonly ScoredConversation[]): Promise<void> {
   await mkdir(outDir, { recursive: true });
   for (const r of results) {
@@ -117,11 +110,11 @@ async function writeResults(outDir: string, results: readonly ScoredConversation
     await writeFile(`${stem}.scored.json`, `${JSON.stringify(r, null, 2)}\n`);
     const rows = r.summary.Transcript.map((t, i) => {
       const alerts = r.summary.Alerts.filter((a) => a.evidence.at(-1) === t.Id).map((a) => `${a.rule}:${a.severity}`);
-      return csvLine([t.Id, t.BeginOffsetMillis, t.ParticipantId, t.Content, t.Sentiment, r.valence[i]!.toFixed(3), t.Emotion, alerts.join(' ')]);
+      return [t.Id, t.BeginOffsetMillis, t.ParticipantId, t.Content, t.Sentiment, r.valence[i]!.toFixed(3), t.Emotion, alerts.join(' ')];
     });
-    await writeFile(`${stem}.scored.csv`, `${[csvLine(['turn_id', 'offset_ms', 'participant', 'text', 'sentiment', 'valence', 'emotion', 'alerts']), ...rows].join('\n')}\n`);
+    await writeFile(`${stem}.scored.csv`, stringifyCsv([['turn_id', 'offset_ms', 'participant', 'text', 'sentiment', 'valence', 'emotion', 'alerts'], ...rows]));
   }
-  await writeFile(path.join(outDir, 'summary.csv'), `${[csvLine(SUMMARY_COLUMNS), ...results.map((r) => csvLine(summaryRow(r)))].join('\n')}\n`);
+  await writeFile(path.join(outDir, 'summary.csv'), stringifyCsv([SUMMARY_COLUMNS, ...results.map(summaryRow)]));
 }
 
 const SUMMARY_COLUMNS = ['conversation', 'file', 'format', 'turns', 'negative_episodes', 'alerts', 'recovered', 'roles'];

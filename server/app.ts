@@ -10,18 +10,20 @@ import { qualityRoutes } from './api/quality.ts';
 import { invalid, refusal, refuse } from './api/refusal.ts';
 import { apiRoutes } from './api/routes.ts';
 import { TokenService } from './auth/tokens.ts';
+import type { Commands } from './commands.ts';
 import { compose } from './compose.ts';
 import { ROOT, type Config } from './config.ts';
 import { Ingest } from './ingest/accept.ts';
 import { adapterRoutes } from './ingest/adapters/http.ts';
 import { ingestRoutes } from './ingest/http.ts';
 import { attachIngestNamespace } from './ingest/socket.ts';
+import { publishTo, type Publisher } from './outcome.ts';
 import type { Pipeline } from './pipeline.ts';
-import { DeadlineTicker } from './quality/deadline-ticker.ts';
-import { attachRealtime } from './realtime/namespaces.ts';
+import { DeadlineTicker } from './quality/index.ts';
+import { attachRealtime, openNamespaces, roomPublisher } from './realtime/index.ts';
+import { summaryWriter } from './reports/index.ts';
 import type { Scorer } from './scoring/index.ts';
 import type { Store } from './store/index.ts';
-import { writeSummariesOnEnd } from './summary/files.ts';
 import { startWebhooks } from './webhooks/index.ts';
 
 export interface Rapport {
@@ -29,6 +31,7 @@ export interface Rapport {
   http: HttpServer;
   io: SocketServer;
   pipeline: Pipeline;
+  commands: Commands;
   ingest: Ingest;
   tokens: TokenService;
   store: Store;
@@ -54,30 +57,56 @@ const jsonErrors =
     }
   };
 
-/** Wires the pieces together from the configuration: scorer, store, pipeline, HTTP and sockets. */
+/**
+ * Wires the pieces together from the configuration: scorer, store, the publishers every stored change
+ * goes to, pipeline and commands, HTTP and sockets.
+ */
 export async function createRapport(config: Config, log: Logger, clock: () => number = Date.now): Promise<Rapport> {
   const metrics = new Metrics();
-  const { scorer, backend, pipeline, offline } = await compose(config, log, clock, (model, size, ms) => metrics.observeBatch(model, size, ms));
+  const { scorer, backend, live, offline } = await compose(config, log, clock, (model, size, ms) => metrics.observeBatch(model, size, ms));
   const { store, queue } = backend;
   const tokens = new TokenService(config.secret, { revocations: store, maxLifetimeS: config.tokenMaxLifetimeS });
-  metrics.observe(pipeline, clock);
-  metrics.observeQueue(queue);
-  pipeline.on('failed', (error, conversationId) => log.error({ err: error, conversationId }, 'turn processing failed'));
-  const ingest = new Ingest(pipeline, clock, (r) => (r.ok ? metrics.turnsAccepted.inc() : metrics.turnsRejected.inc({ code: r.code })));
 
   const app = express();
+  const http = createServer(app);
+  const io = new SocketServer(http, {
+    // A brief disconnect (a laptop switching networks) replays what was missed instead of losing it.
+    // Middlewares run on a recovered connection too: the token is checked again, and the session must be its own.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    ...(backend.adapter ? { adapter: backend.adapter } : {}),
+    // Above the largest valid turn, so an oversized one gets a validation error, not a dropped socket.
+    maxHttpBufferSize: 2e6,
+  });
+  const namespaces = openNamespaces(io, tokens, backend.limits);
+
+  // Where every stored change goes, in this order.
+  const { url: webhookUrl, ...webhook } = config.webhook;
+  const onWebhookError = (err: unknown) => log.error({ err }, 'webhook delivery failed');
+  const webhooks = webhookUrl ? startWebhooks({ tokens, clock, queue: backend.webhookQueue(), url: webhookUrl, ...webhook, onError: onWebhookError }) : undefined;
+  const deadlines = new DeadlineTicker(store, config.quality.acknowledge, clock);
+  const failures: Publisher = { publish: (o) => o.kind === 'failed' && log.error({ err: o.error, conversationId: o.conversationId }, 'turn processing failed') };
+  const publisher = publishTo(
+    roomPublisher(namespaces, clock),
+    metrics.publisher(clock),
+    webhooks?.publisher,
+    config.summaryDir ? summaryWriter(config.summaryDir, clock, log) : undefined,
+    deadlines,
+    failures,
+  );
+
+  const { pipeline, commands } = live(publisher);
+  metrics.observePending(() => pipeline.pending);
+  metrics.observeQueue(queue);
+  const ingest = new Ingest(pipeline, commands, clock, (r) => (r.ok ? metrics.turnsAccepted.inc() : metrics.turnsRejected.inc({ code: r.code })));
+
   app.disable('x-powered-by');
   app.use(backend.limits.http());
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(ingestRoutes(ingest, tokens));
   app.use(adapterRoutes({ ingest, tokens, store, offline, clock }));
-  if (config.summaryDir) writeSummariesOnEnd(pipeline, config.summaryDir, clock, log);
-  const { url: webhookUrl, ...webhook } = config.webhook;
-  const onWebhookError = (err: unknown) => log.error({ err }, 'webhook delivery failed');
-  const webhooks = webhookUrl ? startWebhooks({ pipeline, tokens, clock, queue: backend.webhookQueue(), url: webhookUrl, ...webhook, onError: onWebhookError }) : undefined;
   if (webhooks) app.use(webhooks.routes);
-  app.use(apiRoutes({ store, pipeline, tokens, metrics, clock, models: scorer.models }));
-  app.use(qualityRoutes({ store, pipeline, tokens, config: config.quality, clock }));
+  app.use(apiRoutes({ store, pipeline, commands, tokens, metrics, clock, models: scorer.models }));
+  app.use(qualityRoutes({ store, commands, tokens, config: config.quality, clock }));
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST));
     // The client routes (agent, supervisor, qa) are one page app.
@@ -88,21 +117,11 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   app.use((req, res) => refuse(res, refusal('not_found', `no route ${req.method} ${req.path}`)));
   app.use(jsonErrors(log));
 
-  const http = createServer(app);
-  const io = new SocketServer(http, {
-    // A brief disconnect (a laptop switching networks) replays what was missed instead of losing it.
-    // Middlewares run on a recovered connection too: the token is checked again, and the session must be its own.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
-    ...(backend.adapter ? { adapter: backend.adapter } : {}),
-    // Above the largest valid turn, so an oversized one gets a validation error, not a dropped socket.
-    maxHttpBufferSize: 2e6,
-  });
-  attachRealtime({ io, pipeline, store, tokens, clock, log, limits: backend.limits });
+  attachRealtime({ namespaces, commands, store, clock, log, limits: backend.limits });
   attachIngestNamespace(io, ingest, tokens, backend.limits, log);
   // Only once every listener is attached: a worker may start on turns other processes queued.
   await pipeline.start();
-  const deadlines = new DeadlineTicker(pipeline, store, config.quality.acknowledge, clock);
-  await deadlines.start();
+  await deadlines.start(commands);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -117,6 +136,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
     http,
     io,
     pipeline,
+    commands,
     ingest,
     tokens,
     store,

@@ -1,13 +1,15 @@
 import type { Logger } from 'pino';
 import { openBackend, type Backend } from './backend.ts';
 import type { Config } from './config.ts';
+import { Commands } from './commands.ts';
 import type { Playbook } from './guidance/index.ts';
 import type { OfflinePipelines } from './ingest/adapters/offline.ts';
+import { publishTo, type Publisher } from './outcome.ts';
 import { Pipeline } from './pipeline.ts';
 import { createQuality, type Quality } from './quality/index.ts';
 import { createRules, type Rule } from './rules/index.ts';
 import { createScorer, type Scorer, type ScorerOptions } from './scoring/index.ts';
-import { MemoryStore } from './store/index.ts';
+import { MemoryStore, type Store } from './store/index.ts';
 
 /**
  * The composition root: the one place that turns a Config into a scorer, a backend (store, turn queue,
@@ -52,20 +54,32 @@ function pipelineParts(config: Config, scorer: Scorer): PipelineParts {
   };
 }
 
+/** A pipeline and the commands beside it on one store, publishing every stored change to one publisher. */
+export interface Live {
+  pipeline: Pipeline;
+  commands: Commands;
+}
+
+function live(parts: PipelineParts, acknowledge: Config['quality']['acknowledge'], store: Store, publisher: Publisher, clock: () => number, queue?: Backend['queue']): Live {
+  const pipeline = new Pipeline({ ...parts, store, publisher, clock, ...(queue ? { queue } : {}) });
+  return { pipeline, commands: new Commands({ order: pipeline, store, publisher, acknowledge, clock }) };
+}
+
 /** Offline pipelines (one conversation scored exactly as it would have been live) with the configured rules, playbook and service-quality practice. */
 export function offlinePipelinesFor(config: Config, scorer: Scorer): OfflinePipelines {
   const parts = pipelineParts(config, scorer);
   return (clock) => {
     const store = new MemoryStore();
-    return { pipeline: new Pipeline({ ...parts, store, clock }), store };
+    // Nobody listens to an offline run: its result is the stored conversation.
+    return { ...live(parts, config.quality.acknowledge, store, publishTo(), clock), store };
   };
 }
 
 export interface Composition {
   scorer: Scorer;
   backend: Backend;
-  /** The live pipeline on the backend's store and queue; not started. */
-  pipeline: Pipeline;
+  /** The live pipeline and its commands on the backend's store and queue, publishing to `publisher`; not started. */
+  live(publisher: Publisher): Live;
   offline: OfflinePipelines;
 }
 
@@ -73,6 +87,11 @@ export interface Composition {
 export async function compose(config: Config, log: Logger, clock: () => number, onBatch?: ScorerOptions['onBatch']): Promise<Composition> {
   const scorer = await scorerFor(config, onBatch);
   const backend = openBackend(config, log);
-  const pipeline = new Pipeline({ ...pipelineParts(config, scorer), store: backend.store, queue: backend.queue, clock });
-  return { scorer, backend, pipeline, offline: offlinePipelinesFor(config, scorer) };
+  const parts = pipelineParts(config, scorer);
+  return {
+    scorer,
+    backend,
+    live: (publisher) => live(parts, config.quality.acknowledge, backend.store, publisher, clock, backend.queue),
+    offline: offlinePipelinesFor(config, scorer),
+  };
 }

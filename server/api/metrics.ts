@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Pipeline } from '../pipeline.ts';
+import type { Outcome, Publisher } from '../outcome.ts';
 import type { TurnQueue } from '../queue/index.ts';
 
 /** Prometheus metrics for /metrics. Counts flow through the pipeline; it never reads them back. */
@@ -41,22 +41,33 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'rapport_' });
   }
 
-  observe(pipeline: Pipeline, clock: () => number): void {
+  observePending(pending: () => number): void {
     new Gauge({
       name: 'rapport_turns_pending',
       help: 'Turns accepted and not yet processed',
       registers: [this.registry],
       collect() {
-        this.set(pipeline.pending);
+        this.set(pending());
       },
     });
-    pipeline.on('turn', (_c, _t, acceptedAt) => {
-      this.turnsScored.inc();
-      this.turnLatency.observe((clock() - acceptedAt) / 1000);
-    });
-    pipeline.on('alert', (_c, alert, change) => change === 'opened' && this.alerts.inc({ rule: alert.rule, severity: alert.severity }));
-    pipeline.on('prompt', (_c, prompt) => this.prompts.inc({ source: prompt.source }));
-    pipeline.on('failed', () => this.failures.inc());
+  }
+
+  /** Counts from the published outcomes. */
+  publisher(clock: () => number): Publisher {
+    return {
+      publish: (o: Outcome) => {
+        if (o.kind === 'failed') return void this.failures.inc();
+        if (o.kind === 'whisper') return void this.prompts.inc({ source: o.prompt.source });
+        if (o.kind === 'turn') {
+          this.turnsScored.inc();
+          this.turnLatency.observe((clock() - o.acceptedAt) / 1000);
+          for (const prompt of o.prompts) this.prompts.inc({ source: prompt.source });
+        }
+        if (o.kind === 'turn' || o.kind === 'alerts') {
+          for (const { alert, change } of o.alerts) if (change === 'opened') this.alerts.inc({ rule: alert.rule, severity: alert.severity });
+        }
+      },
+    };
   }
 
   /** Turn stream depth per shard, as the queue last measured it (Redis mode; empty in-process). */

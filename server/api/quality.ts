@@ -4,21 +4,17 @@ import { z } from 'zod';
 import { requireRole } from '../auth/http.ts';
 import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
 import type { Conversation } from '../domain/conversation.ts';
-import type { Pipeline } from '../pipeline.ts';
-import type { ChurnResponse, ConversationQualityReport, QaSampleResponse, ScorecardRollupResponse } from '../realtime/events.ts';
-import { churnRisks } from '../quality/churn.ts';
-import type { QualityConfig } from '../quality/config.ts';
-import { correctionsTsv, feedbackReport, promptEffect, withFeedback } from '../quality/feedback.ts';
-import { conversationMetrics, metricsReport } from '../quality/metrics.ts';
-import { drawSample } from '../quality/sampling.ts';
-import { editScorecard, newScorecard, rollup, ScorecardEditSchema, UnknownCriterionError } from '../quality/scorecard.ts';
+import type { Commands } from '../commands.ts';
+import type { ChurnResponse, ConversationQualityReport, QaSampleResponse, ScorecardRollupResponse } from '../contract/index.ts';
+import { editScorecard, newScorecard, rollup, ScorecardEditSchema, UnknownCriterionError, withFeedback, type QualityConfig } from '../quality/index.ts';
+import { churnRisks, conversationMetrics, correctionsTsv, drawSample, feedbackReport, metricsReport, promptEffect } from '../reports/index.ts';
 import type { Store } from '../store/index.ts';
 import type { Scorecard } from '../domain/quality.ts';
 import { invalidInput, refusal, refuse } from './refusal.ts';
 
 export interface QualityApiDeps {
   store: Store;
-  pipeline: Pipeline;
+  commands: Commands;
   tokens: TokenService;
   config: QualityConfig;
   clock: () => number;
@@ -55,9 +51,9 @@ const notYours = (res: Response) => refuse(res, refusal('forbidden', 'this conve
 /**
  * Service-quality REST: metrics and churn for supervisors; QA samples and scorecards for QA (and
  * supervisors); alert and prompt feedback for anyone signed in, agents on their own conversations only.
- * Routes read the store and call pure functions in server/quality; writes go through the pipeline.
+ * Routes read the store and call pure functions in server/quality; writes are commands.
  */
-export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = randomUUID }: QualityApiDeps): Router {
+export function qualityRoutes({ store, commands, tokens, config, clock, newId = randomUUID }: QualityApiDeps): Router {
   const router = Router();
   const supervisors = requireRole(tokens, ['supervisor']);
   const qa = requireRole(tokens, ['qa', 'supervisor']);
@@ -103,7 +99,7 @@ export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = 
     const sampleId = `${new Date(from).toISOString()}..${new Date(to).toISOString()}#${seed}`;
     const scorecards = await Promise.all(
       sample.conversationIds.map((id) =>
-        pipeline.updateConversation(id, (c): { conversation: Conversation; result: Scorecard } => {
+        commands.updateConversation(id, (c): { conversation: Conversation; result: Scorecard } => {
           if (c.scorecard) return { conversation: c, result: c.scorecard };
           const scorecard = newScorecard(config.scorecard, c, clock(), sampleId);
           return { conversation: { ...c, scorecard }, result: scorecard };
@@ -134,7 +130,7 @@ export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = 
     if (!edit.success) return invalid(res, edit.error);
     const by = req.principal!.name;
     try {
-      const card = await pipeline.updateConversation(req.params.conversationId as string, (c) => {
+      const card = await commands.updateConversation(req.params.conversationId as string, (c) => {
         const scorecard = editScorecard(c.scorecard ?? newScorecard(config.scorecard, c, clock()), edit.data, by, clock());
         return { conversation: { ...c, scorecard }, result: scorecard };
       });
@@ -155,7 +151,7 @@ export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = 
     if (!c) return noConversation(res, conversationId);
     if (!canSeeConversation(principal, c)) return notYours(res);
     const id = newId();
-    const feedback = await pipeline.updateConversation(conversationId, (current) => {
+    const feedback = await commands.updateConversation(conversationId, (current) => {
       const done = withFeedback(current, input, { by: principal.id, role: principal.role }, clock(), id);
       return done && { conversation: done.conversation, result: done.feedback };
     });

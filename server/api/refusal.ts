@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { z } from 'zod';
-import type { FieldError, Refusal, RefusalCode } from '../realtime/events.ts';
+import type { FieldError, Refusal, RefusalCode } from '../contract/index.ts';
 
 /**
  * Building and sending the one refusal shape (`Refusal` in the wire contract): every route, every

@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { requireRole } from '../auth/http.ts';
 import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
 import { summarize, viewOf, type Conversation } from '../domain/conversation.ts';
+import type { Commands } from '../commands.ts';
+import type { ConversationListResponse, NoteResponse } from '../contract/index.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { Store } from '../store/index.ts';
-import { postContactSummary } from '../summary/post-contact.ts';
+import { postContactSummary } from '../reports/index.ts';
 import type { Metrics } from './metrics.ts';
 import { invalidInput, refusal, refuse } from './refusal.ts';
 
@@ -27,14 +29,15 @@ const ListQuery = z.strictObject({
 export interface ApiDeps {
   store: Store;
   pipeline: Pipeline;
+  commands: Commands;
   tokens: TokenService;
   metrics: Metrics;
   clock: () => number;
   models: { sentiment: string; emotion?: string };
 }
 
-/** REST for screens and QA. Routes translate HTTP to store reads and pipeline calls; they decide nothing. */
-export function apiRoutes({ store, pipeline, tokens, metrics, clock, models }: ApiDeps): Router {
+/** REST for screens and QA. Routes translate HTTP to store reads and commands; they decide nothing. */
+export function apiRoutes({ store, pipeline, commands, tokens, metrics, clock, models }: ApiDeps): Router {
   const router = Router();
   const anyUser = requireRole(tokens, ['agent', 'supervisor', 'qa']);
 
@@ -63,7 +66,7 @@ export function apiRoutes({ store, pipeline, tokens, metrics, clock, models }: A
           (q.recovered === undefined || s.recovered === q.recovered),
       )
       .slice(0, q.limit);
-    res.json({ conversations: summaries });
+    res.json({ conversations: summaries } satisfies ConversationListResponse);
   });
 
   /** One conversation, as one of its renderings, to whoever may see it. */
@@ -90,13 +93,13 @@ export function apiRoutes({ store, pipeline, tokens, metrics, clock, models }: A
       refuse(res, invalidInput(note.error));
       return;
     }
-    const updated = await pipeline.setQaNote(req.params.id as string, note.data.note);
+    const updated = await commands.setQaNote(req.params.id as string, note.data.note);
     if (!updated) refuse(res, refusal('not_found', `no conversation ${req.params.id}`));
-    else res.json({ ok: true, qaNote: updated.qaNote });
+    else res.json({ ok: true, qaNote: updated.qaNote } satisfies NoteResponse);
   });
 
   router.post('/api/alerts/:id/ack', requireRole(tokens, ['supervisor']), async (req, res) => {
-    const alert = await pipeline.acknowledgeAlert(req.params.id as string, req.principal!.name);
+    const alert = await commands.acknowledgeAlert(req.params.id as string, req.principal!.name);
     if (!alert) refuse(res, refusal('not_found', `no alert ${req.params.id}`));
     else res.json(alert);
   });

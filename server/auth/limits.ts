@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Socket } from 'socket.io';
 import { refusal, refuse } from '../api/refusal.ts';
-import type { Refusal } from '../realtime/events.ts';
+import type { Refusal } from '../contract/index.ts';
 import type { SocketLimits } from '../realtime/handlers.ts';
 import type { SocketMiddleware } from './socket.ts';
 

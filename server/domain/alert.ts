@@ -31,6 +31,12 @@ export interface Alert {
   assignedAt?: number;
 }
 
+/** An alert as one change left it: newly opened, or an existing alert updated. */
+export interface AlertChange {
+  alert: Alert;
+  change: 'opened' | 'updated';
+}
+
 /** One missed acknowledgement deadline: the severity went up and the next role was notified. */
 export interface AlertEscalation {
   at: number;

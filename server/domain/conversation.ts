@@ -130,6 +130,12 @@ export function withQaNote(c: Conversation, note: string): Conversation {
   return { ...c, qaNote: note };
 }
 
+/** The turn a prompt answered: its trigger, or for a whisper the last customer turn before it. */
+export function promptTurnOf(c: Conversation, p: Prompt): ScoredTurn | undefined {
+  if (p.turnId) return c.turns.find((t) => t.turnId === p.turnId);
+  return c.turns.filter((t) => t.speaker === 'customer' && t.at <= p.at).at(-1);
+}
+
 // ---- derived views ---------------------------------------------------------------------------
 
 const RECOVERY_THRESHOLD = 0.2;

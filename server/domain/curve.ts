@@ -8,7 +8,7 @@ import type { ScoredTurn, Speaker } from './turn.ts';
  * fast enough for a live prompt, while an outlier is halved on the next turn. Why weighted by
  * confidence: an ambiguous or too-short turn should barely move the curve.
  */
-export const SMOOTHING_ALPHA = 0.5;
+const SMOOTHING_ALPHA = 0.5;
 
 export function smooth(previous: number | null, valence: number, confidence: number, lowConfidence: boolean): number {
   if (previous === null) return valence * (lowConfidence ? 0.5 : 1);

@@ -20,3 +20,11 @@ export interface Prompt {
   feedback?: PromptFeedback;
   feedbackAt?: number;
 }
+
+/** What a prompt source decides; `makePrompt` adds the rest. */
+export type PromptFields = Pick<Prompt, 'source' | 'kind' | 'text' | 'why'> & Partial<Pick<Prompt, 'turnId' | 'from'>>;
+
+/** The one way a prompt is made: addressed to the conversation's agent, made at `at`, with its id. */
+export function makePrompt(conversation: { id: string; agentId?: string }, fields: PromptFields, at: number, id: string): Prompt {
+  return { id, conversationId: conversation.id, agentId: conversation.agentId, ...fields, at };
+}

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Conversation } from '../domain/conversation.ts';
-import type { Prompt } from '../domain/prompt.ts';
+import { makePrompt, type Prompt } from '../domain/prompt.ts';
 import type { ScoredTurn } from '../domain/turn.ts';
 import type { Finding } from '../rules/index.ts';
+import type { PromptSource } from './source.ts';
 
 const text = z.object({ en: z.string().min(1), zh: z.string().min(1) });
 
@@ -43,7 +44,7 @@ function triggersOf(turn: ScoredTurn, fresh: readonly Finding[]): Trigger[] {
  * The playbook's prompts for a scored turn: at most one per entry, none from an entry that already
  * fired in this conversation within the cooldown. Pure: the caller supplies the clock and ids.
  */
-export function suggestPrompts(
+function suggestPrompts(
   playbook: Playbook,
   conversation: Conversation,
   turn: ScoredTurn,
@@ -59,18 +60,13 @@ export function suggestPrompts(
       if (!entry.on.includes(trigger.key)) continue;
       const recent = [...conversation.prompts, ...prompts].some((p) => p.source === entry.id && now - p.at < cooldownMs);
       if (recent) continue;
-      prompts.push({
-        id: newId(),
-        conversationId: conversation.id,
-        agentId: conversation.agentId,
-        source: entry.id,
-        kind: entry.kind,
-        text: entry.text[lang],
-        why: trigger.why,
-        turnId: turn.turnId,
-        at: now,
-      });
+      prompts.push(makePrompt(conversation, { source: entry.id, kind: entry.kind, text: entry.text[lang], why: trigger.why, turnId: turn.turnId }, now, newId()));
     }
   }
   return prompts;
+}
+
+/** The playbook as a prompt source. */
+export function playbookPrompts(playbook: Playbook): PromptSource {
+  return { name: 'playbook', prompts: ({ conversation, turn, findings }, { now, newId }) => suggestPrompts(playbook, conversation, turn, findings, now, newId) };
 }

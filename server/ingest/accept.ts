@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { redactPii } from '../domain/pii.ts';
 import type { Turn } from '../domain/turn.ts';
+import type { Commands } from '../commands.ts';
 import { ConversationEndedError, type AcceptResult, type Pipeline } from '../pipeline.ts';
 import { SaturatedError } from '../scoring/index.ts';
 import { invalid, invalidInput, refusal } from '../api/refusal.ts';
-import type { Refusal, RefusalCode } from '../realtime/events.ts';
+import type { Refusal, RefusalCode } from '../contract/index.ts';
 import { EndInputSchema, TurnInputSchema, type TurnInput } from './schema.ts';
 
-export type { Refusal } from '../realtime/events.ts';
+export type { Refusal } from '../contract/index.ts';
 
 /**
  * Why a turn was refused: bad input, a conversation already ended, no such conversation, or (retry
@@ -46,6 +47,7 @@ const RETRY_AFTER_S = 1;
 export class Ingest {
   constructor(
     private readonly pipeline: Pipeline,
+    private readonly commands: Commands,
     private readonly clock: () => number,
     private readonly onResult: (result: IngestResult) => void = () => {},
   ) {}
@@ -60,7 +62,7 @@ export class Ingest {
     const parsed = EndInputSchema.safeParse(raw);
     if (!parsed.success) return invalidInput(parsed.error, '(turn)');
     try {
-      const ended = await this.pipeline.end(parsed.data.conversationId);
+      const ended = await this.commands.end(parsed.data.conversationId);
       if (!ended) return rejection('unknown', 'conversationId', `no conversation ${parsed.data.conversationId}`);
       return { ok: true, conversationId: ended.id, endedAt: ended.endedAt };
     } catch (error) {

@@ -64,7 +64,7 @@ const count = (re: RegExp, text: string) => text.match(re)?.length ?? 0;
 export const OTHER_ROLE: Record<Speaker, Speaker> = { agent: 'customer', customer: 'agent' };
 
 /** Evidence that one utterance is the agent's (> 0) or the customer's (< 0). */
-export function agentEvidence(text: string, position: number): number {
+function agentEvidence(text: string, position: number): number {
   const lower = text.toLowerCase();
   const you = count(/\byou(?:r|rs|'re|'ll|'ve)?\b/gu, lower);
   const me = count(/\b(?:i|me|my|mine|i'm|i've|i'd)\b/gu, lower);

@@ -3,7 +3,7 @@ import type { Namespace, Server } from 'socket.io';
 import { z } from 'zod';
 import { guardNamespace } from '../auth/socket.ts';
 import type { TokenService } from '../auth/tokens.ts';
-import type { IngestClientToServer, NoEvents } from '../realtime/events.ts';
+import type { IngestClientToServer, NoEvents } from '../contract/index.ts';
 import { handlersFor, type SocketLimits } from '../realtime/handlers.ts';
 import type { Ingest } from './accept.ts';
 

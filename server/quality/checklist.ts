@@ -1,7 +1,5 @@
 import type { Conversation } from '../domain/conversation.ts';
-import type { Prompt } from '../domain/prompt.ts';
-import type { ScoredTurn } from '../domain/turn.ts';
-import { PhraseMatcher } from '../rules/phrases.ts';
+import { PhraseMatcher } from '../rules/index.ts';
 import { type QualityConfig } from './config.ts';
 import { CHECKLIST_ITEMS, type Checklist, type ChecklistItem, type ChecklistItemId } from '../domain/quality.ts';
 
@@ -56,7 +54,7 @@ export interface ChecklistDetector {
   checklistOf(c: Conversation): Checklist;
 }
 
-export function requiredItems(config: ChecklistConfig, queue: string | undefined): { queue: string; items: ChecklistItemId[] } {
+function requiredItems(config: ChecklistConfig, queue: string | undefined): { queue: string; items: ChecklistItemId[] } {
   const key = queue !== undefined && config.queues[queue] ? queue : 'default';
   return { queue: key, items: config.queues[key]! };
 }
@@ -120,36 +118,4 @@ export function createChecklistDetector(config: ChecklistConfig): ChecklistDetec
 /** Items the agent has still to do fully; the closing is left out, since a wrapping-up agent is about to close anyway. */
 export function outstandingItems(checklist: Checklist): ChecklistItem[] {
   return checklist.items.filter((i) => i.status !== 'done' && i.id !== 'closing');
-}
-
-/**
- * Near the end of a conversation, one prompt per outstanding item that has not been prompted yet
- * (source `checklist:<item>`), in the conversation's language.
- */
-export function checklistPrompts(
-  config: ChecklistConfig,
-  c: Conversation,
-  checklist: Checklist,
-  turn: ScoredTurn,
-  now: number,
-  newId: () => string,
-): Prompt[] {
-  const lang = c.lang === 'zh' ? 'zh' : 'en';
-  const prompted = new Set(c.prompts.map((p) => p.source));
-  return outstandingItems(checklist)
-    .filter((item) => !prompted.has(`checklist:${item.id}`))
-    .map((item) => ({
-      id: newId(),
-      conversationId: c.id,
-      agentId: c.agentId,
-      source: `checklist:${item.id}`,
-      kind: 'checklist' as const,
-      text: config.prompts[item.id][lang],
-      why:
-        item.status === 'partial'
-          ? 'The conversation is wrapping up and your commitment has no time yet.'
-          : `The conversation is wrapping up and the ${item.id} item of the service checklist is missing.`,
-      turnId: turn.turnId,
-      at: now,
-    }));
 }

@@ -1,7 +1,6 @@
 import type { Conversation } from '../domain/conversation.ts';
 import type { ScoredTurn } from '../domain/turn.ts';
-import type { PhraseGroup } from '../rules/escalation-phrases.ts';
-import { PhraseMatcher } from '../rules/phrases.ts';
+import { PhraseMatcher, type PhraseGroup } from '../rules/index.ts';
 import type { QualityConfig } from './config.ts';
 import type { Complaint, ComplaintDeadlines, ComplaintGrade } from '../domain/quality.ts';
 
@@ -13,7 +12,6 @@ import type { Complaint, ComplaintDeadlines, ComplaintGrade } from '../domain/qu
  */
 
 
-type GradingConfig = QualityConfig['grading'];
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 

@@ -2,6 +2,7 @@ import { summarize, type Conversation } from '../domain/conversation.ts';
 import { z } from 'zod';
 import type { QualityConfig } from './config.ts';
 import type { Scorecard, ScorecardCriterion } from '../domain/quality.ts';
+import { groupBy, mean, roundTo } from '../lib/index.ts';
 
 /**
  * QA scorecards: the configured criteria, pre-filled where the checklist and the scores already
@@ -22,7 +23,7 @@ function autoScore(auto: Criterion['auto'], c: Conversation): number | null {
   return item === undefined ? null : item.status === 'done' ? 1 : item.status === 'partial' ? 0.5 : 0;
 }
 
-export function totalOf(criteria: readonly ScorecardCriterion[]): number | null {
+function totalOf(criteria: readonly ScorecardCriterion[]): number | null {
   const scored = criteria.filter((c) => c.score !== null);
   const weight = scored.reduce((s, c) => s + c.weight, 0);
   return weight === 0 ? null : Number(((100 * scored.reduce((s, c) => s + c.weight * c.score!, 0)) / weight).toFixed(1));
@@ -82,9 +83,8 @@ export interface ScorecardRollup {
 }
 
 export function rollup(cards: readonly Scorecard[]): ScorecardRollup[] {
-  const byAgent = new Map<string, Scorecard[]>();
-  for (const card of cards) byAgent.set(card.agentId ?? 'unknown', [...(byAgent.get(card.agentId ?? 'unknown') ?? []), card]);
-  const mean = (xs: number[]) => (xs.length === 0 ? null : Number((xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)));
+  const byAgent = groupBy(cards, (card) => card.agentId ?? 'unknown');
+  const mean3 = (xs: number[]) => roundTo(mean(xs));
   return [...byAgent]
     .map(([agentId, cs]) => {
       const ids = [...new Set(cs.flatMap((c) => c.criteria.map((k) => k.id)))];
@@ -92,9 +92,9 @@ export function rollup(cards: readonly Scorecard[]): ScorecardRollup[] {
         agentId,
         scorecards: cs.length,
         final: cs.filter((c) => c.status === 'final').length,
-        avgTotal: mean(cs.map((c) => c.total).filter((t): t is number => t !== null)),
+        avgTotal: mean3(cs.map((c) => c.total).filter((t): t is number => t !== null)),
         criteria: Object.fromEntries(
-          ids.map((id) => [id, mean(cs.flatMap((c) => c.criteria.filter((k) => k.id === id && k.score !== null).map((k) => k.score!)))]),
+          ids.map((id) => [id, mean3(cs.flatMap((c) => c.criteria.filter((k) => k.id === id && k.score !== null).map((k) => k.score!)))]),
         ),
       };
     })

@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io';
 import type { SocketMiddleware } from '../auth/socket.ts';
 import type { z } from 'zod';
 import { invalidInput, refusal } from '../api/refusal.ts';
-import type { Refusal } from './events.ts';
+import type { Refusal } from '../contract/index.ts';
 
 /**
  * The one way an inbound socket event is handled, on every namespace: whatever a client sends (no

@@ -28,21 +28,21 @@ export function runRules(rules: readonly Rule[], ctx: RuleContext, o: EngineOpti
   for (const rule of rules) {
     const finding = rule.evaluate(ctx);
     if (!finding) continue;
-    const existing = active.get(finding.rule);
+    const existing = active.get(rule.id);
     if (!existing) {
       const alert: Alert = {
         id: newId(),
         conversationId: conversation.id,
         agentId: conversation.agentId,
         severity: finding.severity,
-        rule: finding.rule,
+        rule: rule.id,
         reason: finding.reason,
         evidence: finding.evidence,
         state: 'open',
         openedAt: now,
         updatedAt: now,
       };
-      active.set(finding.rule, alert);
+      active.set(rule.id, alert);
       changed.push(alert);
       fresh.push(finding);
     } else if (severityRank(finding.severity) > severityRank(existing.severity)) {
@@ -54,7 +54,7 @@ export function runRules(rules: readonly Rule[], ctx: RuleContext, o: EngineOpti
         state: 'open',
         updatedAt: now,
       };
-      active.set(finding.rule, escalated);
+      active.set(rule.id, escalated);
       changed.push(escalated);
       fresh.push(finding);
     }

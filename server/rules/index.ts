@@ -1,36 +1,40 @@
 import { z } from 'zod';
-import { escalationPhrases } from './escalation-phrases.ts';
+import { escalationPhrase } from './escalation-phrase.ts';
+import { negativeMood } from './negative-mood.ts';
 import { negativeStreak } from './negative-streak.ts';
-import type { Rule } from './rule.ts';
+import type { Rule, RulePlugin } from './rule.ts';
 import { sharpDrop } from './sharp-drop.ts';
-import { sustainedNegativity } from './sustained-negativity.ts';
 
-export { runRules, type RulesOutcome } from './engine.ts';
+export { runRules } from './engine.ts';
+export type { PhraseGroup } from './escalation-phrase.ts';
+export { PhraseMatcher } from './phrases.ts';
 export type { Finding, Rule, RuleContext } from './rule.ts';
 
-const severity = z.enum(['info', 'warning', 'critical']);
+/**
+ * The registered rules, by their section in rules.yaml, in the order they run. Adding a rule: a file
+ * beside this one exporting `defineRule({ id, schema, create })`, and a line here.
+ */
+const RULES = {
+  escalationPhrases: escalationPhrase,
+  negativeStreak,
+  sharpDrop,
+  negativeMood,
+} as const;
+
+type RuleSections = { [K in keyof typeof RULES]: (typeof RULES)[K]['schema'] };
+const sections = Object.fromEntries(Object.entries(RULES).map(([key, rule]) => [key, rule.schema])) as RuleSections;
 
 export const RulesConfigSchema = z.object({
-  negativeStreak: z.object({
-    warningAfter: z.number().int().min(1),
-    criticalAfter: z.number().int().min(1),
-    minConfidence: z.number().min(0).max(1),
-  }),
-  sharpDrop: z.object({ minDrop: z.number().positive() }),
-  negativeMood: z.object({ threshold: z.number().min(-1).max(1), minTurns: z.number().int().min(1) }),
+  ...sections,
+  /** Hysteresis, for the engine: active alerts resolve only once the customer's mood is at least this. */
   resolveAbove: z.number().min(-1).max(1),
-  escalationPhrases: z.array(
-    z.object({ trigger: z.string().min(1), severity, meaning: z.string().min(1), phrases: z.array(z.string().min(1)).min(1) }),
-  ),
 });
 export type RulesConfig = z.infer<typeof RulesConfigSchema>;
 
-/** The registered rules, in the order they run. Adding a rule: a file beside this one and a line here. */
 export function createRules(config: RulesConfig): Rule[] {
-  return [
-    escalationPhrases(config.escalationPhrases),
-    negativeStreak(config.negativeStreak),
-    sharpDrop(config.sharpDrop),
-    sustainedNegativity(config.negativeMood),
-  ];
+  return Object.entries(RULES).map(([key, plugin]: [string, RulePlugin]) => ({
+    id: plugin.id,
+    // Each section was validated by this plugin's own schema above.
+    evaluate: plugin.create(config[key as keyof typeof RULES]),
+  }));
 }

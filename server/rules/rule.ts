@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Severity } from '../domain/alert.ts';
 import type { Conversation } from '../domain/conversation.ts';
 import type { ScoredTurn } from '../domain/turn.ts';
@@ -10,17 +11,27 @@ export interface RuleContext {
 
 /** A rule's verdict on one turn. `trigger` is the key the playbook maps to prompts. */
 export interface Finding {
-  rule: string;
   trigger: string;
   severity: Severity;
   reason: string;
   evidence: string[];
 }
 
-/** A rule is a pure function of the conversation: no I/O, no clock. */
+/** A configured rule: a pure function of the conversation, no I/O, no clock. Its alerts carry its `id` as their `rule`. */
 export interface Rule {
   id: string;
   evaluate(ctx: RuleContext): Finding | null;
+}
+
+/** An alert rule as registered: its id, the schema of its section of rules.yaml, and how to make it from that section. */
+export interface RulePlugin<S extends z.ZodType = z.ZodType> {
+  id: string;
+  schema: S;
+  create(config: z.infer<S>): Rule['evaluate'];
+}
+
+export function defineRule<S extends z.ZodType>(plugin: RulePlugin<S>): RulePlugin<S> {
+  return plugin;
 }
 
 /** Customer turns that the rules may judge mood from (low-confidence turns never raise an alert on their own). */

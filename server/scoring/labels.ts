@@ -18,7 +18,7 @@ const SENTIMENT_OF: Record<string, SentimentLabel> = {
   '5 stars': 'positive',
 };
 
-export function sentimentOfLabel(label: string): SentimentLabel | undefined {
+function sentimentOfLabel(label: string): SentimentLabel | undefined {
   return SENTIMENT_OF[label.toLowerCase()];
 }
 

@@ -1,7 +1,7 @@
 import { severityRank, type Alert } from '../domain/alert.ts';
 import { summarize, type Conversation } from '../domain/conversation.ts';
-import type { Pipeline } from '../pipeline.ts';
-import { postContactSummary } from '../summary/post-contact.ts';
+import type { Outcome, Publisher } from '../outcome.ts';
+import { postContactSummary } from '../reports/index.ts';
 import type { WebhookEvent, WebhookEventType } from './queue.ts';
 
 /**
@@ -25,10 +25,10 @@ function eventId(type: WebhookEventType, c: Conversation, alert: Alert | undefin
 }
 
 /**
- * Turns pipeline events into webhook events, numbered in the order they happened. The pipeline emits
- * a conversation's events in order, so `emit` sees them in order too.
+ * Turns published outcomes into webhook events, numbered in the order they happened. A conversation's
+ * outcomes are published in order, so `emit` sees them in order too.
  */
-export function watchPipeline(pipeline: Pipeline, emit: (event: WebhookEvent) => void, clock: () => number): () => void {
+export function webhookPublisher(emit: (event: WebhookEvent) => void, clock: () => number): Publisher {
   const lastSeen = new Map<string, Pick<Alert, 'state' | 'severity'>>();
   // Seeded from the clock so that numbers keep rising across restarts without any stored state.
   let sequence = clock() * 1000;
@@ -49,10 +49,10 @@ export function watchPipeline(pipeline: Pipeline, emit: (event: WebhookEvent) =>
     // Alerts can still be acknowledged after the end; their state then counts from "open" again.
     for (const a of c.alerts) lastSeen.delete(a.id);
   };
-  pipeline.on('alert', onAlert);
-  pipeline.on('ended', onEnded);
-  return () => {
-    pipeline.off('alert', onAlert);
-    pipeline.off('ended', onEnded);
+  return {
+    publish(o: Outcome) {
+      if (o.kind === 'turn' || o.kind === 'alerts') for (const { alert, change } of o.alerts) onAlert(o.conversation, alert, change);
+      else if (o.kind === 'ended') onEnded(o.conversation);
+    },
   };
 }

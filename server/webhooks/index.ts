@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import type { TokenService } from '../auth/tokens.ts';
-import type { Pipeline } from '../pipeline.ts';
 import { WebhookDispatcher } from './dispatcher.ts';
-import { watchPipeline } from './events.ts';
+import { webhookPublisher } from './events.ts';
+import type { Publisher } from '../outcome.ts';
 import { webhookRoutes } from './http.ts';
 import type { WebhookQueue } from './queue.ts';
 
+export { WebhookDispatcher } from './dispatcher.ts';
+export { alertTransition } from './events.ts';
 export { MemoryWebhookQueue, WEBHOOK_EVENTS, type Delivery, type DeliveryAttempt, type WebhookEvent, type WebhookQueue } from './queue.ts';
 export { RedisWebhookQueue } from './redis-queue.ts';
 export { SIGNATURE_HEADER, sign, verify } from './signature.ts';
 
 export interface WebhooksOptions {
-  pipeline: Pipeline;
   tokens: TokenService;
   queue: WebhookQueue;
   url: string;
@@ -24,8 +25,8 @@ export interface WebhooksOptions {
   onError: (error: unknown) => void;
 }
 
-/** Webhooks wired up: pipeline events queued in order, a dispatcher sending them, routes for the log and dead letters. */
-export function startWebhooks(o: WebhooksOptions): { routes: Router; stop: () => Promise<void> } {
+/** Webhooks wired up: a publisher queueing events in order, a dispatcher sending them, routes for the log and dead letters. */
+export function startWebhooks(o: WebhooksOptions): { routes: Router; publisher: Publisher; stop: () => Promise<void> } {
   const clock = o.clock;
   const dispatcher = new WebhookDispatcher({
     ...o,
@@ -37,9 +38,10 @@ export function startWebhooks(o: WebhooksOptions): { routes: Router; stop: () =>
     concurrency: 16,
   });
   let queued: Promise<void> = Promise.resolve();
-  const unwatch = watchPipeline(
-    o.pipeline,
+  let stopped = false;
+  const publisher = webhookPublisher(
     (event) => {
+      if (stopped) return;
       // Chained, so events reach the queue in the order they happened even when pushes are async (Redis).
       queued = queued
         .then(() => o.queue.push({ id: randomUUID(), event, attempts: 0, nextAttemptAt: clock() }))
@@ -50,8 +52,9 @@ export function startWebhooks(o: WebhooksOptions): { routes: Router; stop: () =>
   dispatcher.start();
   return {
     routes: webhookRoutes(o.queue, dispatcher, o.tokens, clock),
+    publisher,
     async stop() {
-      unwatch();
+      stopped = true;
       await queued;
       await dispatcher.stop();
       await o.queue.close();

@@ -1,6 +1,6 @@
 import type { Alert } from '../domain/alert.ts';
 import type { ConversationSummary } from '../domain/conversation.ts';
-import type { PostContactSummary } from '../summary/post-contact.ts';
+import type { PostContactSummary } from '../reports/index.ts';
 
 export const WEBHOOK_EVENTS = ['alert.opened', 'alert.escalated', 'alert.acknowledged', 'alert.resolved', 'conversation.ended'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];

@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rapport } from '../../server/app.ts';
 import { launchBrowser, openAs, say, screenshot, startServer } from './support.ts';
@@ -120,7 +120,7 @@ describe('live screens in a browser', () => {
 
     // The server ends the session (as a process that died would); the client comes back with a fresh one.
     rapport.io.of('/supervisor').disconnectSockets();
-    await rapport.pipeline.acknowledgeAlert(alertId, 'Lee');
+    await rapport.commands.acknowledgeAlert(alertId, 'Lee');
     await wall.locator(`[data-alert-id="${alertId}"][data-state=acknowledged]`).waitFor({ timeout: 10_000 });
     await say(rapport, 'live-r', 'customer', 'Still waiting for anyone to answer me.', rita);
     await wall.locator('[data-testid=drawer]').getByText('Still waiting for anyone').waitFor({ timeout: 10_000 });

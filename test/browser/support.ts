@@ -11,7 +11,7 @@ import { ROOT } from '../../server/config.ts';
 import type { Speaker } from '../../server/domain/turn.ts';
 import { startRapport, tokenFor } from '../support/server.ts';
 
-export const SCREENS_DIR = path.join(ROOT, 'test-output', 'screens');
+const SCREENS_DIR = path.join(ROOT, 'test-output', 'screens');
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({

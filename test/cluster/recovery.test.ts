@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService, type Role } from '../../server/auth/tokens.ts';
 import type { ConversationSummary, ConversationView } from '../../server/domain/conversation.ts';
 import type { Prompt } from '../../server/domain/prompt.ts';
-import type { TurnEvent } from '../../server/realtime/events.ts';
+import type { TurnEvent } from '../../server/contract/index.ts';
 import { freePort, startRedis, type TestRedis } from '../support/redis.ts';
 import { TEST_SECRET } from '../support/server.ts';
 import { RapportProcess, until } from './processes.ts';

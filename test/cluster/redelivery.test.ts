@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
+import type { Outcome } from '../../server/outcome.ts';
 import { Pipeline } from '../../server/pipeline.ts';
+import { createQuality } from '../../server/quality/index.ts';
 import { createRules } from '../../server/rules/index.ts';
 import type { Scorer } from '../../server/scoring/index.ts';
 import { MemoryStore } from '../../server/store/index.ts';
@@ -16,11 +18,15 @@ describe('a turn delivered again', () => {
 
   it('is applied once, and its events go out again only when it is a redelivery', async () => {
     const store = new MemoryStore();
-    const pipeline = new Pipeline({ store, scorer, rules: createRules(config.rules), resolveAbove: 0.2, playbook: config.playbook, maxPending: 100 });
-    await pipeline.start();
     const events: string[] = [];
-    pipeline.on('turn', (_c, t) => events.push(`turn ${t.turnId}`));
-    pipeline.on('prompt', (_c, p) => events.push(`prompt ${p.id}`));
+    const publisher = {
+      publish(o: Outcome) {
+        if (o.kind === 'turn') events.push(`turn ${o.turn.turnId}`, ...o.prompts.map((p) => `prompt ${p.id}`));
+      },
+    };
+    const quality = createQuality(config.quality, config.rules);
+    const pipeline = new Pipeline({ store, scorer, rules: createRules(config.rules), resolveAbove: 0.2, playbook: config.playbook, maxPending: 100, quality, publisher });
+    await pipeline.start();
     const turn = turnOf('customer', 'I want to cancel my subscription.', { conversationId: 'redelivered' });
 
     await pipeline.process(turn, 1, false);

@@ -1,7 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rapport } from '../../server/app.ts';
-import type { Refusal } from '../../server/realtime/events.ts';
+import type { Refusal } from '../../server/contract/index.ts';
 import { connectAs, nextEvent, startRapport, tokenFor } from '../support/server.ts';
 
 /**

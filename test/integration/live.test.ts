@@ -4,7 +4,7 @@ import type { Rapport } from '../../server/app.ts';
 import type { Alert } from '../../server/domain/alert.ts';
 import type { ConversationSummary } from '../../server/domain/conversation.ts';
 import type { Prompt } from '../../server/domain/prompt.ts';
-import type { TurnEvent } from '../../server/realtime/events.ts';
+import type { TurnEvent } from '../../server/contract/index.ts';
 import { connectAs, nextEvent, startRapport, tokenFor } from '../support/server.ts';
 
 

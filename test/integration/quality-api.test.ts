@@ -4,7 +4,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qualityRoutes } from '../../server/api/quality.ts';
 import { TokenService } from '../../server/auth/tokens.ts';
-import type { ConversationQualityReport, QaSampleResponse } from '../../server/realtime/events.ts';
+import type { ConversationQualityReport, QaSampleResponse } from '../../server/contract/index.ts';
 import { config, MINUTE, rig } from '../support/quality.ts';
 import { TEST_SECRET } from '../support/server.ts';
 
@@ -38,7 +38,7 @@ beforeAll(async () => {
       await r.say(id, speaker as 'agent' | 'customer', text, { agentId, customerId });
       r.clock.now += MINUTE;
     }
-    await r.pipeline.end(id);
+    await r.commands.end(id);
   };
   await conversation('q1', 'alice', 'cust-9', [
     ['agent', 'Hello, this is Alice.'],
@@ -54,7 +54,7 @@ beforeAll(async () => {
   started.to = r.clock.now + 1;
   const app = express();
   app.use(express.json());
-  app.use(qualityRoutes({ store: r.store, pipeline: r.pipeline, tokens, config: config.quality, clock: () => r.clock.now, newId: () => `fb${Math.random()}` }));
+  app.use(qualityRoutes({ store: r.store, commands: r.commands, tokens, config: config.quality, clock: () => r.clock.now, newId: () => `fb${Math.random()}` }));
   http = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => http.once('listening', resolve));
   url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

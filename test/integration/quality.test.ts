@@ -5,7 +5,7 @@ import { createRapport, type Rapport } from '../../server/app.ts';
 import type { Alert } from '../../server/domain/alert.ts';
 import type { ConversationSummary } from '../../server/domain/conversation.ts';
 import { loadConfig } from '../../server/config.ts';
-import type { ChecklistEvent } from '../../server/realtime/events.ts';
+import type { ChecklistEvent } from '../../server/contract/index.ts';
 import { connectAs, MODEL_ARGS, nextEvent, TEST_SECRET, tokenFor } from '../support/server.ts';
 
 /** The service-quality practice on the full server with the shipped model, a settable clock and the deadline ticker ticked by hand. */

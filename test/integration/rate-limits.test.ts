@@ -2,7 +2,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rapport } from '../../server/app.ts';
 import { RateLimits } from '../../server/auth/limits.ts';
-import type { Refusal } from '../../server/realtime/events.ts';
+import type { Refusal } from '../../server/contract/index.ts';
 import { startRedis, type TestRedis } from '../support/redis.ts';
 import { connectAs, startRapport, tokenFor } from '../support/server.ts';
 

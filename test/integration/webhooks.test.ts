@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../server/domain/alert.ts';
 import type { ConversationSummary } from '../../server/domain/conversation.ts';
-import { WebhookDispatcher } from '../../server/webhooks/dispatcher.ts';
-import { alertTransition } from '../../server/webhooks/events.ts';
-import { MemoryWebhookQueue, sign, verify, type WebhookEvent } from '../../server/webhooks/index.ts';
+import { alertTransition, MemoryWebhookQueue, sign, verify, WebhookDispatcher, type WebhookEvent } from '../../server/webhooks/index.ts';
 import { until, WebhookReceiver } from '../support/webhook-receiver.ts';
 
 const SECRET = 'whsec-test-0123456789';

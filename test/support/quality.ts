@@ -1,39 +1,39 @@
 import { loadConfig } from '../../server/config.ts';
-import { applyScoredTurn, newConversation, withAlerts, withPrompts, type Conversation } from '../../server/domain/conversation.ts';
+import { newConversation, type Conversation } from '../../server/domain/conversation.ts';
 import type { Score, Speaker, Turn } from '../../server/domain/turn.ts';
+import { Commands } from '../../server/commands.ts';
+import { publishTo, type Outcome } from '../../server/outcome.ts';
 import { Pipeline } from '../../server/pipeline.ts';
-import { DeadlineTicker } from '../../server/quality/deadline-ticker.ts';
 import type { Scorer } from '../../server/scoring/index.ts';
-import { MemoryStore } from '../../server/store/memory.ts';
-import { suggestPrompts } from '../../server/guidance/index.ts';
-import { applyQuality, armAlerts, createQuality } from '../../server/quality/index.ts';
-import { runRules, createRules } from '../../server/rules/index.ts';
+import { MemoryStore } from '../../server/store/index.ts';
+import { createQuality, DeadlineTicker } from '../../server/quality/index.ts';
+import { createRules } from '../../server/rules/index.ts';
+import { createTurnStages, stepTurn, type TurnStep } from '../../server/stages/index.ts';
 import { scoreOf, turnOf } from './turns.ts';
 
 export const config = loadConfig(['--demo'], {});
 export const quality = createQuality(config.quality, config.rules);
 const rules = createRules(config.rules);
+const stages = createTurnStages({ rules, resolveAbove: config.rules.resolveAbove, playbook: config.playbook, quality });
 
 export type Line = [Speaker, string, Score?, Partial<Turn>?];
 
-/** Plays lines through state, rules, guidance and the quality step the way the pipeline does. */
+/** One line through the pipeline's own stages (`stepTurn`), at the turn's own time. */
+export function step(c: Conversation | undefined, [speaker, text, score, extra]: Line, over: Partial<Turn> = {}, newId: () => string = () => `s${Math.random()}`): TurnStep {
+  const turn = turnOf(speaker, text, { ...over, ...extra });
+  return stepTurn(stages, c ?? newConversation(turn), { turn, score: score ?? scoreOf('neutral') }, { now: turn.at, newId });
+}
+
+/** Plays lines through the pipeline's stages, the way the pipeline does but without store or queue. */
 export function play(lines: Line[], over: Partial<Turn> = {}, start?: Conversation): Conversation {
   let ids = 0;
   let c = start;
-  for (const [speaker, text, score, extra] of lines) {
-    const turn = turnOf(speaker, text, { ...over, ...extra });
-    c ??= newConversation(turn);
-    const { conversation, scored } = applyScoredTurn(c, turn, score ?? scoreOf('neutral'));
-    const outcome = runRules(rules, { conversation, turn: scored }, { resolveAbove: config.rules.resolveAbove }, turn.at, () => `a${++ids}`);
-    const alerted = withAlerts(conversation, armAlerts(quality, outcome.changed, turn.at));
-    const prompted = withPrompts(alerted, suggestPrompts(config.playbook, alerted, scored, outcome.fresh, turn.at, () => `p${++ids}`));
-    c = applyQuality(quality, prompted, scored, turn.at, () => `q${++ids}`).conversation;
-  }
+  for (const line of lines) c = step(c, line, over, () => `id${++ids}`).conversation;
   return c!;
 }
 
 /** A scorer without a model: negative or positive by keyword, neutral otherwise. */
-export const keywordScorer: Scorer = {
+const keywordScorer: Scorer = {
   models: { sentiment: 'keywords' },
   async score({ text }): Promise<Score> {
     if (/terrible|awful|useless|cancel/i.test(text)) return scoreOf('negative');
@@ -47,10 +47,17 @@ export const keywordScorer: Scorer = {
 export const MINUTE = 60_000;
 export const T0 = 1_800_000_000_000;
 
-/** A pipeline with the quality step and a deadline ticker on a memory store, a keyword scorer and a settable clock. */
+/**
+ * A pipeline, its commands and a deadline ticker on a memory store, a keyword scorer and a settable
+ * clock; every published outcome is kept in `published`.
+ */
 export async function rig(store = new MemoryStore(), clock = { now: T0 }) {
   let ids = 0;
+  const published: Outcome[] = [];
+  const ticker = new DeadlineTicker(store, config.quality.acknowledge, () => clock.now);
+  const publisher = publishTo({ publish: (o) => published.push(o) }, ticker);
   const pipeline = new Pipeline({
+    publisher,
     store,
     scorer: keywordScorer,
     rules,
@@ -62,12 +69,12 @@ export async function rig(store = new MemoryStore(), clock = { now: T0 }) {
     newId: () => `id${++ids}`,
   });
   await pipeline.start();
-  const ticker = new DeadlineTicker(pipeline, store, config.quality.acknowledge, () => clock.now);
-  await ticker.start(false);
+  const commands = new Commands({ order: pipeline, store, publisher, acknowledge: config.quality.acknowledge, clock: () => clock.now, newId: () => `id${++ids}` });
+  await ticker.start(commands, false);
   let turn = 0;
   const say = async (conversationId: string, speaker: Turn['speaker'], text: string, over: Partial<Turn> = {}) => {
     await pipeline.accept({ conversationId, turnId: `${conversationId}-${++turn}`, speaker, text, channel: 'chat', final: true, at: clock.now, agentId: 'alice', customerId: 'cust-1', ...over });
     await pipeline.idle();
   };
-  return { store, pipeline, ticker, clock, say };
+  return { store, pipeline, commands, ticker, clock, say, published };
 }

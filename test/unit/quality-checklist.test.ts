@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { hasTimeExpression } from '../../server/quality/checklist.ts';
-import { applyQuality } from '../../server/quality/index.ts';
-import { applyScoredTurn } from '../../server/domain/conversation.ts';
-import { config, play, quality } from '../support/quality.ts';
-import { scoreOf, turnOf } from '../support/turns.ts';
+import { hasTimeExpression } from '../../server/quality/index.ts';
+import { config, play, quality, step } from '../support/quality.ts';
+import { scoreOf } from '../support/turns.ts';
 
 const detector = quality.checklist;
 const statusOf = (c: ReturnType<typeof play>) => Object.fromEntries(c.checklist!.items.map((i) => [i.id, i.status]));
@@ -99,16 +97,12 @@ describe('the checklist of a conversation', () => {
       ['agent', "Thanks, I'll fix it."],
     ]);
     expect(c.prompts).toEqual([]);
-    const turn = turnOf('customer', "OK, that's all, thanks.");
-    const { conversation, scored } = applyScoredTurn(c, turn, scoreOf('positive'));
-    const step = applyQuality(quality, conversation, scored, turn.at, () => 'p1');
-    expect(step.prompts.map((p) => p.source)).toEqual(['checklist:commitment', 'checklist:summary']);
-    expect(step.prompts[0]).toMatchObject({ kind: 'checklist', why: expect.stringContaining('no time'), text: config.quality.checklist.prompts.commitment.en });
-    expect(step.checklist).toBeUndefined(); // a customer turn does not change the checklist
+    const wrapping = step(c, ['customer', "OK, that's all, thanks.", scoreOf('positive')]);
+    expect(wrapping.prompts.map((p) => p.source)).toEqual(['checklist:commitment', 'checklist:summary']);
+    expect(wrapping.prompts[0]).toMatchObject({ kind: 'checklist', why: expect.stringContaining('no time'), text: config.quality.checklist.prompts.commitment.en });
+    expect(wrapping.checklist).toBeUndefined(); // a customer turn does not change the checklist
 
-    const again = turnOf('customer', 'Bye!');
-    const next = applyScoredTurn(step.conversation, again, scoreOf('positive'));
-    expect(applyQuality(quality, next.conversation, next.scored, again.at, () => 'p2').prompts).toEqual([]);
+    expect(step(wrapping.conversation, ['customer', 'Bye!', scoreOf('positive')]).prompts).toEqual([]);
   });
 
   it('prompts in Chinese for a Chinese conversation', () => {

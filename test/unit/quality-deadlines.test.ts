@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { acknowledge, type Alert } from '../../server/domain/alert.ts';
 import { summarize, withAlerts } from '../../server/domain/conversation.ts';
-import { armAckDeadline, dueEscalations, isOverdue, nextEscalationAt } from '../../server/quality/deadlines.ts';
+import { armAckDeadline, dueEscalations, isOverdue, nextEscalationAt } from '../../server/quality/index.ts';
 import { config, play } from '../support/quality.ts';
 
 const ack = config.quality.acknowledge;

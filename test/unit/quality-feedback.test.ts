@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { withPromptFeedback, type Conversation } from '../../server/domain/conversation.ts';
 import type { Prompt } from '../../server/domain/prompt.ts';
-import { correctionsTsv, feedbackReport, promptEffect, withFeedback } from '../../server/quality/feedback.ts';
+import { withFeedback } from '../../server/quality/index.ts';
+import { correctionsTsv, feedbackReport, promptEffect } from '../../server/reports/index.ts';
 import { play, type Line } from '../support/quality.ts';
 import { scoreOf } from '../support/turns.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../server/domain/conversation.ts';
-import { negativeEpisodes } from '../../server/quality/grading.ts';
+import { negativeEpisodes } from '../../server/quality/index.ts';
 import { config, play, quality, type Line } from '../support/quality.ts';
 import { scoreOf } from '../support/turns.ts';
 

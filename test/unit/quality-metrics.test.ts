@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { acknowledge } from '../../server/domain/alert.ts';
 import { endConversation, withAlerts, type Conversation } from '../../server/domain/conversation.ts';
 import type { SentimentLabel } from '../../server/domain/turn.ts';
-import { churnRisks, slopeOf } from '../../server/quality/churn.ts';
-import { conversationMetrics, metricsReport, negativeMsOf, starOf, teamOf } from '../../server/quality/metrics.ts';
+import { churnRisks, slopeOf } from '../../server/reports/index.ts';
+import { conversationMetrics, metricsReport, negativeMsOf, starOf, teamOf } from '../../server/reports/index.ts';
 import { config, play, type Line } from '../support/quality.ts';
 import { scoreOf } from '../support/turns.ts';
 

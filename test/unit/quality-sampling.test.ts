@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { endConversation, type Conversation } from '../../server/domain/conversation.ts';
 import type { SentimentLabel } from '../../server/domain/turn.ts';
-import { drawSample, isNegative, seededRandom } from '../../server/quality/sampling.ts';
-import { editScorecard, newScorecard, rollup, UnknownCriterionError } from '../../server/quality/scorecard.ts';
+import { drawSample, isNegative, seededRandom } from '../../server/reports/index.ts';
+import { editScorecard, newScorecard, rollup, UnknownCriterionError } from '../../server/quality/index.ts';
 import { config, play } from '../support/quality.ts';
 import { scoreOf } from '../support/turns.ts';
 

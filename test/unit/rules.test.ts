@@ -1,27 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
-import { applyScoredTurn, newConversation, withAlerts, withPrompts, type Conversation } from '../../server/domain/conversation.ts';
+import type { Alert } from '../../server/domain/alert.ts';
+import { newConversation, type Conversation } from '../../server/domain/conversation.ts';
 import type { Score, Turn } from '../../server/domain/turn.ts';
-import { suggestPrompts } from '../../server/guidance/index.ts';
-import { createRules, runRules, type RulesOutcome } from '../../server/rules/index.ts';
-import { PhraseMatcher } from '../../server/rules/phrases.ts';
+import { createQuality } from '../../server/quality/index.ts';
+import { createRules, PhraseMatcher } from '../../server/rules/index.ts';
+import { createTurnStages, stepTurn } from '../../server/stages/index.ts';
 import { scoreOf, turnOf } from '../support/turns.ts';
 
 const config = loadConfig(['--demo'], {});
-const rules = createRules(config.rules);
+const stages = createTurnStages({
+  rules: createRules(config.rules),
+  resolveAbove: config.rules.resolveAbove,
+  playbook: config.playbook,
+  quality: createQuality(config.quality, config.rules),
+});
 let ids = 0;
 const newId = () => `id${++ids}`;
 
-/** Feeds turns through state and rules the way the pipeline does, keeping every outcome. */
+/** Feeds turns through the pipeline's stages, keeping the alerts each turn changed. */
 function run(steps: [Turn, Score][], start?: Conversation) {
   let c = start ?? newConversation(steps[0]![0]);
-  const outcomes: RulesOutcome[] = [];
+  const outcomes: { changed: Alert[] }[] = [];
   for (const [turn, score] of steps) {
-    const { conversation, scored } = applyScoredTurn(c, turn, score);
-    const outcome = runRules(rules, { conversation, turn: scored }, { resolveAbove: config.rules.resolveAbove }, turn.at, newId);
-    const prompts = suggestPrompts(config.playbook, withAlerts(conversation, outcome.changed), scored, outcome.fresh, turn.at, newId);
-    c = withPrompts(withAlerts(conversation, outcome.changed), prompts);
-    outcomes.push(outcome);
+    const step = stepTurn(stages, c, { turn, score }, { now: turn.at, newId });
+    c = step.conversation;
+    outcomes.push({ changed: step.alerts.map((a) => a.alert) });
   }
   return { conversation: c, outcomes };
 }

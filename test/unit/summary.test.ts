@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyScoredTurn, endConversation, newConversation, type Conversation } from '../../server/domain/conversation.ts';
 import type { Score, Speaker } from '../../server/domain/turn.ts';
-import { postContactSummary } from '../../server/summary/post-contact.ts';
+import { postContactSummary } from '../../server/reports/index.ts';
 import { scoreOf, turnOf } from '../support/turns.ts';
 import type { Checklist, Complaint } from '../../server/domain/quality.ts';
 

@@ -3,13 +3,13 @@
  * applied in order; a fresh `snapshot` (after a long disconnect) replaces everything, and since the
  * server keeps prompts and their feedback, nothing shown is lost across a reconnect.
  */
-import type { Alert } from '../../../server/domain/alert.ts';
-import type { ConversationSummary, ConversationView } from '../../../server/domain/conversation.ts';
-import type { Prompt, PromptFeedback } from '../../../server/domain/prompt.ts';
-import type { TurnEvent } from '../../../server/realtime/events.ts';
+import type { Alert } from '../../../server/contract/index.ts';
+import type { ConversationSummary, ConversationView } from '../../../server/contract/index.ts';
+import type { Prompt, PromptFeedback } from '../../../server/contract/index.ts';
+import type { TurnEvent } from '../../../server/contract/index.ts';
 import { Api } from './api.ts';
 import { connectAgent, request, type LinkState } from './socket.ts';
-import type { Verdict } from '../../../server/domain/quality.ts';
+import type { Verdict } from '../../../server/contract/index.ts';
 
 /** Ended conversations kept as tabs for wrap-up; older ones leave the sidebar. */
 const KEEP_ENDED = 2;

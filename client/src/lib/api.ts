@@ -2,20 +2,23 @@
  * REST calls with the tab's token. Errors carry the HTTP status so screens can tell 401 from 404, and
  * the server's own message (every refusal has one), so screens show why rather than "Bad Request".
  */
-import type { ConversationSummary, ConversationView } from '../../../server/domain/conversation.ts';
 import type {
   ChurnResponse,
+  ConversationSummary,
+  ConversationView,
   Feedback,
   FeedbackReport,
   FeedbackRequest,
   MetricsReport,
+  NoteResponse,
   QaSampleRequest,
   Refusal,
   QaSampleResponse,
+  RestReplies,
   Scorecard,
   ScorecardEdit,
   ScorecardRollupResponse,
-} from '../../../server/realtime/events.ts';
+} from '../../../server/contract/index.ts';
 import type { Me } from './session.ts';
 
 export class ApiError extends Error {
@@ -42,7 +45,8 @@ export interface ArchiveQuery {
 export class Api {
   constructor(private readonly token: string) {}
 
-  private async request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  /** One route's reply, typed by the contract's `RestReplies` under the route's name. */
+  private async request<R extends keyof RestReplies>(_route: R, path: string, init: RequestInit = {}): Promise<RestReplies[R]> {
     let response: Response;
     try {
       response = await fetch(path, {
@@ -52,64 +56,64 @@ export class Api {
     } catch {
       throw new ApiError(0, 'the server cannot be reached');
     }
-    const body: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
+      const body: unknown = await response.json().catch(() => undefined);
       const refusal = isRefusal(body) ? body : undefined;
       throw new ApiError(response.status, refusal?.message ?? response.statusText, refusal);
     }
-    return body as T;
+    return response.json();
   }
 
   me(): Promise<Me> {
-    return this.request('/api/me');
+    return this.request('me', '/api/me');
   }
 
   async archive(q: ArchiveQuery): Promise<ConversationSummary[]> {
     const params = new URLSearchParams({ status: 'ended' });
     for (const [key, value] of Object.entries(q)) if (value !== undefined && value !== '') params.set(key, String(value));
-    return (await this.request<{ conversations: ConversationSummary[] }>(`/api/conversations?${params}`)).conversations;
+    return (await this.request('conversations', `/api/conversations?${params}`)).conversations;
   }
 
   conversation(id: string): Promise<ConversationView> {
-    return this.request(`/api/conversations/${encodeURIComponent(id)}`);
+    return this.request('conversation', `/api/conversations/${encodeURIComponent(id)}`);
   }
 
-  saveNote(id: string, note: string): Promise<{ ok: true; qaNote: string }> {
-    return this.request(`/api/conversations/${encodeURIComponent(id)}/note`, { method: 'PUT', body: JSON.stringify({ note }) });
+  saveNote(id: string, note: string): Promise<NoteResponse> {
+    return this.request('note', `/api/conversations/${encodeURIComponent(id)}/note`, { method: 'PUT', body: JSON.stringify({ note }) });
   }
 
   // ---- service quality (server/api/quality.ts) ----
 
   metrics(q: Period & { status?: 'ended' | 'live' | 'all'; team?: string } = {}): Promise<MetricsReport> {
-    return this.request(`/api/metrics/agents?${query(q)}`);
+    return this.request('metrics', `/api/metrics/agents?${query(q)}`);
   }
 
   churn(q: Period = {}): Promise<ChurnResponse> {
-    return this.request(`/api/churn?${query(q)}`);
+    return this.request('churn', `/api/churn?${query(q)}`);
   }
 
   drawSample(body: QaSampleRequest): Promise<QaSampleResponse> {
-    return this.request('/api/qa/samples', { method: 'POST', body: JSON.stringify(body) });
+    return this.request('sample', '/api/qa/samples', { method: 'POST', body: JSON.stringify(body) });
   }
 
   scorecard(conversationId: string): Promise<Scorecard> {
-    return this.request(`/api/qa/scorecards/${encodeURIComponent(conversationId)}`);
+    return this.request('scorecard', `/api/qa/scorecards/${encodeURIComponent(conversationId)}`);
   }
 
   saveScorecard(conversationId: string, edit: ScorecardEdit): Promise<Scorecard> {
-    return this.request(`/api/qa/scorecards/${encodeURIComponent(conversationId)}`, { method: 'PUT', body: JSON.stringify(edit) });
+    return this.request('scorecard', `/api/qa/scorecards/${encodeURIComponent(conversationId)}`, { method: 'PUT', body: JSON.stringify(edit) });
   }
 
   rollup(q: Period = {}): Promise<ScorecardRollupResponse> {
-    return this.request(`/api/qa/scorecards/rollup?${query(q)}`);
+    return this.request('rollup', `/api/qa/scorecards/rollup?${query(q)}`);
   }
 
   feedback(body: FeedbackRequest): Promise<Feedback> {
-    return this.request('/api/feedback', { method: 'POST', body: JSON.stringify(body) });
+    return this.request('feedback', '/api/feedback', { method: 'POST', body: JSON.stringify(body) });
   }
 
   feedbackReport(q: Period = {}): Promise<FeedbackReport> {
-    return this.request(`/api/feedback/report?${query(q)}`);
+    return this.request('feedbackReport', `/api/feedback/report?${query(q)}`);
   }
 
   /** The corrected turns as `text<TAB>label`; fetched with the token, so a plain link would not do. */

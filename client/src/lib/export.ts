@@ -1,5 +1,7 @@
 /** Export of one conversation for QA: the whole view as JSON, or its timeline as CSV (one row per turn, prompt or alert). */
-import type { ConversationView } from '../../../server/domain/conversation.ts';
+// The browser build: it carries its own Buffer, which the page does not have.
+import { stringify } from 'csv-stringify/browser/esm/sync';
+import type { ConversationView } from '../../../server/contract/index.ts';
 
 export type TimelineEntry =
   | { kind: 'turn'; at: number; turn: ConversationView['turns'][number] }
@@ -19,11 +21,6 @@ export function timelineOf(view: ConversationView): TimelineEntry[] {
 
 const CSV_COLUMNS = ['conversationId', 'at', 'offsetSeconds', 'kind', 'speaker', 'text', 'label', 'valence', 'smoothed', 'emotion', 'severity', 'state', 'feedback'] as const;
 
-function cell(value: string | number | undefined): string {
-  const s = value === undefined ? '' : String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function toCsv(view: ConversationView): string {
   const rows = timelineOf(view).map((e) => {
     const base = { conversationId: view.id, at: new Date(e.at).toISOString(), offsetSeconds: ((e.at - view.startedAt) / 1000).toFixed(1), kind: e.kind };
@@ -33,10 +30,10 @@ export function toCsv(view: ConversationView): string {
         : e.kind === 'prompt'
           ? { ...base, speaker: 'agent', text: e.prompt.text, feedback: e.prompt.feedback }
           : { ...base, text: e.alert.reason, severity: e.alert.severity, state: e.alert.state };
-    return CSV_COLUMNS.map((c) => cell(row[c])).join(',');
+    return CSV_COLUMNS.map((c) => row[c]);
   });
   // A byte-order mark so spreadsheet programs read Chinese text as UTF-8.
-  return '\uFEFF' + [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+  return stringify([[...CSV_COLUMNS], ...rows], { bom: true, record_delimiter: 'windows' });
 }
 
 export function download(filename: string, content: string, type: string): void {

@@ -3,15 +3,12 @@
  * kept for this tab in sessionStorage and removed from the address bar, so it does not end up in
  * history, bookmarks or a screen share.
  */
-import type { Role } from '../../../server/auth/tokens.ts';
+import type { Principal, Role } from '../../../server/contract/index.ts';
 
 const KEY = 'rapport.token';
 
-export interface Me {
-  id: string;
-  role: Role;
-  name: string;
-}
+/** Who this tab is signed in as (GET /api/me). */
+export type Me = Principal;
 
 /** Why a screen cannot open; each has a message in the i18n dictionary. */
 export type SignInProblem = 'missing' | 'invalid' | 'expired' | 'agent-on-wall' | 'wrong-role' | 'unreachable';

@@ -13,7 +13,7 @@ import type {
   SupervisorClientToServer,
   SupervisorServerToClient,
   Refusal,
-} from '../../../server/realtime/events.ts';
+} from '../../../server/contract/index.ts';
 
 export type AgentSocket = Socket<AgentServerToClient, AgentClientToServer>;
 export type SupervisorSocket = Socket<SupervisorServerToClient, SupervisorClientToServer>;
@@ -29,8 +29,18 @@ export interface Link<S> {
  * Connects to a namespace and reports the link state. A connect_error from the auth middleware
  * (bad, expired or wrong-role token) is final: the socket stops retrying and `onRefused` says why.
  */
-function open<S extends Socket>(namespace: string, token: string, onState: (state: LinkState) => void, onRefused: (message: string) => void): Link<S> {
-  const socket = io(namespace, { auth: { token }, transports: ['websocket'] }) as S;
+/** An event map as socket.io takes it: event names to listener signatures. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's own EventsMap is `{ [event: string]: any }`.
+type EventsMap = Record<string, any>;
+
+function open<Listen extends EventsMap, Emit extends EventsMap>(
+  namespace: string,
+  token: string,
+  onState: (state: LinkState) => void,
+  onRefused: (message: string) => void,
+): Link<Socket<Listen, Emit>> {
+  // Typed by the contract's event maps, the way socket.io's client documents it.
+  const socket: Socket<Listen, Emit> = io(namespace, { auth: { token }, transports: ['websocket'] });
   onState('connecting');
   socket.on('connect', () => onState('online'));
   socket.on('disconnect', (reason) => {
@@ -50,10 +60,10 @@ function open<S extends Socket>(namespace: string, token: string, onState: (stat
 }
 
 export const connectAgent = (token: string, onState: (s: LinkState) => void, onRefused: (m: string) => void) =>
-  open<AgentSocket>('/agent', token, onState, onRefused);
+  open<AgentServerToClient, AgentClientToServer>('/agent', token, onState, onRefused);
 
 export const connectSupervisor = (token: string, onState: (s: LinkState) => void, onRefused: (m: string) => void) =>
-  open<SupervisorSocket>('/supervisor', token, onState, onRefused);
+  open<SupervisorServerToClient, SupervisorClientToServer>('/supervisor', token, onState, onRefused);
 
 /** A refusal from the server, with its message shown as it is. */
 class RefusedError extends Error {

@@ -4,13 +4,13 @@
  * changes in place, so the wall does not jump under the supervisor's eyes on every turn.
  */
 import { SvelteMap } from 'svelte/reactivity';
-import type { Alert } from '../../../server/domain/alert.ts';
-import { severityRank } from '../../../server/domain/alert.ts';
-import type { ConversationSummary, ConversationView } from '../../../server/domain/conversation.ts';
-import type { Prompt } from '../../../server/domain/prompt.ts';
+import type { Alert } from '../../../server/contract/index.ts';
+import { severityRank } from '../../../server/contract/index.ts';
+import type { ConversationSummary, ConversationView } from '../../../server/contract/index.ts';
+import type { Prompt } from '../../../server/contract/index.ts';
 import { Api } from './api.ts';
 import { connectSupervisor, request, type LinkState } from './socket.ts';
-import type { Verdict } from '../../../server/domain/quality.ts';
+import type { Verdict } from '../../../server/contract/index.ts';
 
 export const RERANK_MS = 2500;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Channel } from '../../domain/turn.ts';
 import { CONTACT_LENS_ROLES } from './contact-lens-realtime.ts';
-import { FormatError, jsonValues, languageOf, parseWith, type Transcript } from './transcript.ts';
+import { FormatError, jsonValues, languageOf, parseWith, type Transcript, type TranscriptFormat } from './transcript.ts';
 
 const PostCall = z.looseObject({
   Channel: z.enum(['VOICE', 'CHAT']).optional(),
@@ -17,7 +17,7 @@ const PostCall = z.looseObject({
  * An Amazon Contact Lens post-call analysis output file (the JSON Contact Lens writes to S3): speakers
  * by ParticipantId, resolved to roles through the Participants list.
  */
-export function parse(input: unknown): Transcript {
+function parse(input: unknown): Transcript {
   const values = jsonValues(input, 'contact-lens-post-call');
   if (values.length !== 1) throw new FormatError('contact-lens-post-call', '(document)', `holds ${values.length} JSON values; a post-call file holds one`);
   const doc = parseWith(PostCall, values[0]!.value, 'contact-lens-post-call', values[0]!.where);
@@ -33,3 +33,9 @@ export function parse(input: unknown): Transcript {
   });
   return { format: 'contact-lens-post-call', turns, ended: true };
 }
+
+export const contactLensPostCall: TranscriptFormat = {
+  name: 'contact-lens-post-call',
+  detect: { content: (head) => /"Participants"\s*:/u.test(head) && /"Transcript"\s*:\s*\[/u.test(head) },
+  parse,
+};

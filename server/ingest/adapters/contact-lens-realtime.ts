@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Speaker } from '../../domain/turn.ts';
-import { jsonValues, parseWith, type SourceTurn, type Transcript } from './transcript.ts';
+import { jsonValues, parseWith, type SourceTurn, type Transcript, type TranscriptFormat } from './transcript.ts';
 
 /** Contact Lens participant roles; SYSTEM and others (bots, IVR prompts) carry no customer mood and are skipped. */
 export const CONTACT_LENS_ROLES: Record<string, Speaker> = { AGENT: 'agent', CUSTOMER: 'customer' };
@@ -32,7 +32,7 @@ const Event = z.looseObject({
  * Amazon Contact Lens real-time analysis: one event, an array of events, or JSON Lines of events.
  * `Transcript` segments are final turns, `Utterance` segments partial ones; EventType COMPLETED ends the contact.
  */
-export function parse(input: unknown): Transcript {
+function parse(input: unknown): Transcript {
   const turns: SourceTurn[] = [];
   let ended = false;
   for (const { value, where } of jsonValues(input, 'contact-lens-realtime')) {
@@ -51,3 +51,9 @@ export function parse(input: unknown): Transcript {
   }
   return { format: 'contact-lens-realtime', turns, ended };
 }
+
+export const contactLensRealtime: TranscriptFormat = {
+  name: 'contact-lens-realtime',
+  detect: { content: (head) => /"Segments"\s*:/u.test(head) },
+  parse,
+};

@@ -1,6 +1,7 @@
+import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { Speaker } from '../../domain/turn.ts';
-import { FormatError, type SourceTurn, type Transcript } from './transcript.ts';
+import { FormatError, textOf, type SourceTurn, type Transcript, type TranscriptFormat } from './transcript.ts';
 
 /**
  * Which CSV column holds what, by header name (case, spaces and hyphens aside: "Chat ID" = "chat_id"). Each field lists the header names
@@ -21,13 +22,13 @@ export const CsvMappingSchema = z.strictObject({
   customerValues: z.array(z.string()).default(['customer', 'visitor', 'client', 'user', 'caller', 'guest', 'contact']),
 });
 export type CsvMapping = z.infer<typeof CsvMappingSchema>;
-export const DEFAULT_CSV_MAPPING: CsvMapping = CsvMappingSchema.parse({});
+const DEFAULT_CSV_MAPPING: CsvMapping = CsvMappingSchema.parse({});
 
 /**
- * A chat-tool CSV export (RFC 4180: quoted fields may hold commas, quotes and newlines), one message
+ * A chat-tool CSV export (RFC 4180, read by csv-parse: quoted fields may hold commas, quotes and newlines), one message
  * per row. `at` may be epoch milliseconds or a date-time; a date-time without a zone is read as UTC.
  */
-export function parse(text: string, mapping: CsvMapping = DEFAULT_CSV_MAPPING): Transcript {
+function parse(text: string, mapping: CsvMapping = DEFAULT_CSV_MAPPING): Transcript {
   const rows = csvRows(text);
   const header = rows[0];
   if (!header) throw new FormatError('csv', '(document)', 'is empty');
@@ -97,36 +98,31 @@ function timeOf(value: string | undefined, line: number, columnName: string): nu
   return ms;
 }
 
-/** RFC 4180 rows, each with the line its record starts on. */
+/**
+ * RFC 4180 rows (csv-parse), each with the line its record starts on: a quoted field may span lines,
+ * so a record starts on the line after the one the previous record ended on.
+ */
 function csvRows(text: string): { line: number; cells: string[] }[] {
-  const rows: { line: number; cells: string[] }[] = [];
-  const src = text.replace(/^\uFEFF/u, '');
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') cells.push(cell), (cell = '');
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-      cells.push(cell);
-      rows.push({ line: rowLine, cells });
-      cells = [];
-      cell = '';
-      rowLine = ++line;
-    } else cell += ch;
+  const endLines: number[] = [];
+  let records: string[][];
+  try {
+    records = parseCsv(text, {
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      on_record: (record: string[], { lines }) => (endLines.push(lines), record),
+    });
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const why = error.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted field is never closed' : error.message;
+    throw new FormatError('csv', `line ${endLines.length === 0 ? 1 : endLines.at(-1)! + 1}`, why);
   }
-  if (quoted) throw new FormatError('csv', `line ${rowLine}`, 'a quoted field is never closed');
-  if (cell !== '' || cells.length > 0) rows.push({ line: rowLine, cells: [...cells, cell] });
-  return rows;
+  return records.map((cells, i) => ({ line: i === 0 ? 1 : endLines[i - 1]! + 1, cells }));
 }
+
+export const csv: TranscriptFormat = {
+  name: 'csv',
+  detect: { extensions: ['.csv'] },
+  parse: (input, o) => parse(textOf(input, 'csv'), o.csvMapping),
+};

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Speaker } from '../../domain/turn.ts';
-import { jsonValues, languageOf, parseWith, type SourceTurn, type Transcript } from './transcript.ts';
+import { jsonValues, languageOf, parseWith, type SourceTurn, type Transcript, type TranscriptFormat } from './transcript.ts';
 
 /** Genesys channels: INTERNAL is the organisation's side of the call (the agent), EXTERNAL the customer. */
 const CHANNELS: Record<string, Speaker> = { INTERNAL: 'agent', EXTERNAL: 'customer' };
@@ -35,7 +35,7 @@ const Envelope = z.looseObject({ topicName: z.string().optional(), eventBody: z.
  * array, or JSON Lines. The most confident alternative of each utterance becomes the turn;
  * status SESSION_ENDED ends the conversation.
  */
-export function parse(input: unknown): Transcript {
+function parse(input: unknown): Transcript {
   const turns: SourceTurn[] = [];
   let ended = false;
   for (const { value, where } of jsonValues(input, 'genesys')) {
@@ -61,3 +61,9 @@ export function parse(input: unknown): Transcript {
   }
   return { format: 'genesys', turns, ended };
 }
+
+export const genesys: TranscriptFormat = {
+  name: 'genesys',
+  detect: { content: (head) => /"transcripts"\s*:/u.test(head) || /"eventBody"\s*:/u.test(head) },
+  parse,
+};

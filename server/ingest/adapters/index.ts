@@ -2,58 +2,43 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inferRoles, OTHER_ROLE, type RoleInference } from '../roles.ts';
 import type { TurnInput } from '../schema.ts';
-import * as contactLensPostCall from './contact-lens-post-call.ts';
-import * as contactLensRealtime from './contact-lens-realtime.ts';
-import { parse as parseCsv, type CsvMapping } from './csv.ts';
-import * as genesys from './genesys.ts';
-import * as jsonl from './jsonl.ts';
-import * as srt from './srt.ts';
-import { FORMATS, FormatError, type FormatName, type SourceTurn, type Transcript } from './transcript.ts';
-import * as webvtt from './webvtt.ts';
+import { contactLensPostCall } from './contact-lens-post-call.ts';
+import { contactLensRealtime } from './contact-lens-realtime.ts';
+import { csv } from './csv.ts';
+import { genesys } from './genesys.ts';
+import { jsonl } from './jsonl.ts';
+import { srt } from './srt.ts';
+import { FormatError, type FormatName, type ParseOptions, type SourceTurn, type Transcript, type TranscriptFormat } from './transcript.ts';
+import { webvtt } from './webvtt.ts';
+import { groupBy } from '../../lib/index.ts';
 
-export { FORMATS, FormatError, type FormatName, type Transcript } from './transcript.ts';
+export { FormatError, type FormatName, type ParseOptions, type Transcript, type TranscriptFormat } from './transcript.ts';
 export { CsvMappingSchema, type CsvMapping } from './csv.ts';
 
-export interface ParseOptions {
-  csvMapping?: CsvMapping;
-}
+/**
+ * The registered formats. Detection tries every format's extensions first, then their content tests
+ * in this order. Adding a format: a file beside this one exporting a `TranscriptFormat`, and a line here.
+ */
+const TRANSCRIPT_FORMATS: readonly TranscriptFormat[] = [contactLensPostCall, contactLensRealtime, genesys, webvtt, srt, jsonl, csv];
 
-/** Any supported format, by name: text formats take the text, JSON formats the text or the parsed JSON. */
+/** Every format Rapport reads, by name. */
+export const FORMATS: readonly FormatName[] = TRANSCRIPT_FORMATS.map((f) => f.name);
+
+/** Any registered format, by name: text formats take the text, JSON formats the text or the parsed JSON. */
 export function parseTranscript(format: FormatName, input: unknown, o: ParseOptions = {}): Transcript {
-  const text = () => {
-    if (typeof input !== 'string') throw new FormatError(format, '(document)', 'is a text format: send it as text, not JSON');
-    return input;
-  };
-  switch (format) {
-    case 'contact-lens-realtime':
-      return contactLensRealtime.parse(input);
-    case 'contact-lens-post-call':
-      return contactLensPostCall.parse(input);
-    case 'genesys':
-      return genesys.parse(input);
-    case 'webvtt':
-      return webvtt.parse(text());
-    case 'srt':
-      return srt.parse(text());
-    case 'jsonl':
-      return jsonl.parse(text());
-    case 'csv':
-      return parseCsv(text(), o.csvMapping);
-  }
+  const found = TRANSCRIPT_FORMATS.find((f) => f.name === format);
+  if (!found) throw new FormatError(format, 'format', `unknown format; one of ${FORMATS.join(', ')}`);
+  return found.parse(input, o);
 }
 
-const BY_EXTENSION: Record<string, FormatName> = { '.vtt': 'webvtt', '.srt': 'srt', '.csv': 'csv' };
-
-/** The format of a file, by extension, or for JSON by the fields it has. */
+/** The format of a file, by extension, or by how its text starts. */
 export function detectFormat(fileName: string, text: string): FormatName {
-  const byExtension = BY_EXTENSION[path.extname(fileName).toLowerCase()];
-  if (byExtension) return byExtension;
+  const extension = path.extname(fileName).toLowerCase();
+  const byExtension = TRANSCRIPT_FORMATS.find((f) => f.detect.extensions?.includes(extension));
+  if (byExtension) return byExtension.name;
   const head = text.replace(/^\uFEFF/u, '').trimStart();
-  if (head.startsWith('WEBVTT')) return 'webvtt';
-  if (/"Participants"\s*:/u.test(head) && /"Transcript"\s*:\s*\[/u.test(head)) return 'contact-lens-post-call';
-  if (/"Segments"\s*:/u.test(head)) return 'contact-lens-realtime';
-  if (/"transcripts"\s*:/u.test(head) || /"eventBody"\s*:/u.test(head)) return 'genesys';
-  if (/"conversationId"\s*:/u.test(head) && /"speaker"\s*:/u.test(head)) return 'jsonl';
+  const byContent = TRANSCRIPT_FORMATS.find((f) => f.detect.content?.(head));
+  if (byContent) return byContent.name;
   throw new Error(`${fileName}: cannot tell the format; name one of ${FORMATS.join(', ')}`);
 }
 
@@ -86,14 +71,11 @@ export interface CanonicalOptions {
  * not; offsets turned into times from `startAt`.
  */
 export function toCanonical(transcript: Transcript, o: CanonicalOptions = {}): CanonicalConversation[] {
-  const byConversation = new Map<string, SourceTurn[]>();
-  for (const t of transcript.turns) {
+  const byConversation = groupBy(transcript.turns, (t: SourceTurn) => {
     const id = t.conversationId ?? o.conversationId;
     if (id === undefined) throw new FormatError(transcript.format, 'conversationId', 'the transcript names no conversation: give one');
-    const turns = byConversation.get(id);
-    if (turns) turns.push(t);
-    else byConversation.set(id, [t]);
-  }
+    return id;
+  });
   return [...byConversation.entries()].map(([conversationId, turns]) => {
     const fromFormat = turns.every((t) => t.speaker !== undefined);
     const inferred = fromFormat ? undefined : inferRoles(turns);

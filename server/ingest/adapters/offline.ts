@@ -1,5 +1,5 @@
 import type { Conversation } from '../../domain/conversation.ts';
-import type { Pipeline } from '../../pipeline.ts';
+import type { Live } from '../../compose.ts';
 import type { Store } from '../../store/index.ts';
 import { Ingest, type Refusal } from '../accept.ts';
 import type { TurnInput } from '../schema.ts';
@@ -8,7 +8,7 @@ import type { TurnInput } from '../schema.ts';
  * A pipeline of its own over a fresh in-memory store, on a clock the caller moves (built by the
  * composition root, server/compose.ts).
  */
-export type OfflinePipelines = (clock: () => number) => { pipeline: Pipeline; store: Store };
+export type OfflinePipelines = (clock: () => number) => Live & { store: Store };
 
 /**
  * One conversation's turns through a pipeline of its own, in this process: the real ingest door,
@@ -22,9 +22,9 @@ export async function scoreOffline(
   onTurn: () => void = () => {},
 ): Promise<{ conversation: Conversation; rejected: (Refusal & { index: number })[] }> {
   let now = Number(turns.find((t) => t.at !== undefined)?.at ?? Date.now());
-  const { pipeline, store } = pipelines(() => now);
+  const { pipeline, commands, store } = pipelines(() => now);
   await pipeline.start();
-  const ingest = new Ingest(pipeline, () => now);
+  const ingest = new Ingest(pipeline, commands, () => now);
   const rejected: (Refusal & { index: number })[] = [];
   for (const [index, turn] of turns.entries()) {
     if (turn.at !== undefined) now = typeof turn.at === 'number' ? turn.at : Date.parse(turn.at);

@@ -1,10 +1,10 @@
-import { blocksOf, cueStartMs, FormatError, plainText, splitSpeakerPrefix, type SourceTurn, type Transcript } from './transcript.ts';
+import { blocksOf, cueStartMs, FormatError, plainText, splitSpeakerPrefix, textOf, type SourceTurn, type Transcript, type TranscriptFormat } from './transcript.ts';
 
 /**
  * SubRip subtitles: numbered cues with "00:00:01,000 --> 00:00:04,000" timings. SRT has no speaker
  * field; a "Name: text" prefix is taken as the speaker, and roles are inferred from the text.
  */
-export function parse(text: string): Transcript {
+function parse(text: string): Transcript {
   const turns: SourceTurn[] = [];
   for (const block of blocksOf(text)) {
     const [index, timing, ...payload] = block.lines;
@@ -18,3 +18,9 @@ export function parse(text: string): Transcript {
   if (turns.length === 0) throw new FormatError('srt', '(document)', 'has no cues with text');
   return { format: 'srt', turns, ended: true };
 }
+
+export const srt: TranscriptFormat = {
+  name: 'srt',
+  detect: { extensions: ['.srt'] },
+  parse: (input) => parse(textOf(input, 'srt')),
+};

@@ -1,10 +1,24 @@
 import type { z } from 'zod';
 import { fieldErrors } from '../../api/refusal.ts';
 import type { Channel, Speaker } from '../../domain/turn.ts';
+import type { CsvMapping } from './csv.ts';
 
-/** Every format Rapport reads, by the name used in endpoints (`/api/ingest/:format`) and on the command line. */
-export const FORMATS = ['contact-lens-realtime', 'contact-lens-post-call', 'genesys', 'webvtt', 'srt', 'jsonl', 'csv'] as const;
-export type FormatName = (typeof FORMATS)[number];
+/** A registered format's name, as used in endpoints (`/api/ingest/:format`) and on the command line. */
+export type FormatName = string;
+
+/** Options some formats take. */
+export interface ParseOptions {
+  csvMapping?: CsvMapping;
+}
+
+/** A transcript format Rapport reads: one file per format, registered in index.ts. */
+export interface TranscriptFormat {
+  name: FormatName;
+  /** How a file of this format is recognised: by its extension, else by how its text starts (BOM and blanks removed). */
+  detect: { extensions?: readonly string[]; content?: (head: string) => boolean };
+  /** Text formats take a string; JSON formats a string or the parsed JSON. Bad input throws a FormatError. */
+  parse(input: unknown, o: ParseOptions): Transcript;
+}
 
 /**
  * One utterance as a vendor's format gives it, before roles and times are settled. `speaker` is set
@@ -46,6 +60,12 @@ export class FormatError extends Error {
     super(`${format}: ${where}: ${detail}`);
     this.name = 'FormatError';
   }
+}
+
+/** The input of a text format as text; JSON sent to one is refused. */
+export function textOf(input: unknown, format: FormatName): string {
+  if (typeof input !== 'string') throw new FormatError(format, '(document)', 'is a text format: send it as text, not JSON');
+  return input;
 }
 
 /** Validates one JSON value against a vendor schema; the first problem becomes a FormatError naming its field. */
@@ -94,6 +114,15 @@ export function languageOf(code: string | undefined): string | undefined {
   return base === 'en' || base === 'zh' ? base : undefined;
 }
 
+/*
+ * Cue parsing for WebVTT and SRT stays hand-written (blocksOf, cueStartMs): it is the small part of
+ * those formats Rapport reads (a timing line, an optional id, the text with its voice tags), its
+ * errors name the first bad line, and it serves both formats one way. The maintained parsers do not
+ * fit: media-captions only parses asynchronously (`parseText` returns a Promise, while every
+ * `TranscriptFormat.parse` is synchronous for the HTTP route, the CLI and the tests), and
+ * webvtt-parser reads WebVTT only, which would leave SRT to this code anyway.
+ */
+
 /** Subtitle blocks (WebVTT, SRT): runs of non-blank lines with the line number of their first line. */
 export function blocksOf(text: string): { firstLine: number; lines: string[] }[] {
   const blocks: { firstLine: number; lines: string[] }[] = [];
@@ -112,7 +141,7 @@ export function blocksOf(text: string): { firstLine: number; lines: string[] }[]
 const TIMECODE = /^(?:(\d{1,3}):)?([0-5]\d):([0-5]\d)[.,](\d{3})$/u;
 
 /** "01:02:03.456" or "02:03,456" -> milliseconds; undefined when it is not a timecode. */
-export function timecodeMs(text: string): number | undefined {
+function timecodeMs(text: string): number | undefined {
   const m = TIMECODE.exec(text.trim());
   if (!m) return undefined;
   return ((Number(m[1] ?? 0) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]);

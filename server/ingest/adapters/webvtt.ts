@@ -1,4 +1,4 @@
-import { blocksOf, cueStartMs, FormatError, plainText, splitSpeakerPrefix, type SourceTurn, type Transcript } from './transcript.ts';
+import { blocksOf, cueStartMs, FormatError, plainText, splitSpeakerPrefix, textOf, type SourceTurn, type Transcript, type TranscriptFormat } from './transcript.ts';
 
 const VOICE = /<v(?:\.[\w.-]+)?\s+([^>]+)>/u;
 const STARTS_WITH_TIMECODE = /^\s*(?:\d+:)?\d\d:\d\d[.,]\d/u;
@@ -8,7 +8,7 @@ const STARTS_WITH_TIMECODE = /^\s*(?:\d+:)?\d\d:\d\d[.,]\d/u;
  * (a cue may hold several voices, one per line); without a voice tag a "Name: text" prefix is used.
  * NOTE, STYLE and REGION blocks are skipped. Speaker names are parties whose roles are inferred.
  */
-export function parse(text: string): Transcript {
+function parse(text: string): Transcript {
   const blocks = blocksOf(text);
   const header = blocks[0];
   if (!header || !/^WEBVTT(?:[ \t].*)?$/u.test(header.lines[0]!)) {
@@ -46,3 +46,9 @@ function voiceSegments(lines: string[]): { party?: string; text: string }[] {
     .map((s) => (s.party === undefined ? splitSpeakerPrefix(s.text) : s))
     .filter((s) => s.text !== '');
 }
+
+export const webvtt: TranscriptFormat = {
+  name: 'webvtt',
+  detect: { extensions: ['.vtt'], content: (head) => head.startsWith('WEBVTT') },
+  parse: (input) => parse(textOf(input, 'webvtt')),
+};

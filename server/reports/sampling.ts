@@ -1,5 +1,6 @@
 import type { Conversation } from '../domain/conversation.ts';
-import type { QualityConfig } from './config.ts';
+import type { QualityConfig } from '../quality/index.ts';
+import { fnv1a } from '../lib/index.ts';
 
 /**
  * QA sampling: a random sample of ended conversations, stratified by agent (each agent gets a share
@@ -34,9 +35,7 @@ export interface Sample {
 
 /** A string seed to a 32-bit state (FNV-1a), then mulberry32: small, fast, and the same everywhere. */
 export function seededRandom(seed: string): () => number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193);
-  let state = h >>> 0;
+  let state = fnv1a(seed);
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;

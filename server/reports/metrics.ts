@@ -1,7 +1,8 @@
 import { summarize, type Conversation } from '../domain/conversation.ts';
 import type { Severity } from '../domain/alert.ts';
-import type { QualityConfig } from './config.ts';
+import type { QualityConfig } from '../quality/index.ts';
 import { type ComplaintGrade, headlineComplaint } from '../domain/quality.ts';
+import { mean, roundTo } from '../lib/index.ts';
 
 /**
  * Recovery and agent metrics. Per conversation: where the customer started and ended, whether they
@@ -64,7 +65,7 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
  * the weights. Where the customer ended, how far the agent moved them, and whether the service
  * standard was kept; a missing checklist drops its term rather than counting as zero.
  */
-export function qualityOf(config: MetricsConfig, start: number | null, end: number | null, checklist: number | null): number | null {
+function qualityOf(config: MetricsConfig, start: number | null, end: number | null, checklist: number | null): number | null {
   if (start === null || end === null) return null;
   const w = config.star.weights;
   const terms: [number, number][] = [
@@ -153,8 +154,7 @@ export interface MetricsReport {
   agents: AgentMetrics[];
 }
 
-const mean = (xs: readonly number[]): number | null => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
-const round = (x: number | null, digits = 3): number | null => (x === null ? null : Number(x.toFixed(digits)));
+const round = roundTo;
 const present = <T>(xs: readonly (T | null)[]): T[] => xs.filter((x): x is T => x !== null);
 
 export function aggregate(ms: readonly ConversationMetrics[]): Aggregate {
@@ -188,7 +188,7 @@ export function starOf(qualities: readonly number[], teamMean: number, k: number
   return n + k === 0 ? teamMean : (qualities.reduce((a, b) => a + b, 0) + k * teamMean) / (n + k);
 }
 
-export const STAR_FORMULA =
+const STAR_FORMULA =
   'q = (wEnd·(end+1)/2 + wChange·(clamp(end−start,−1,1)+1)/2 + wChecklist·checklist) / (sum of weights); star = (Σq + k·teamMean) / (n + k); stars = 1 + 4·star';
 
 export function metricsReport(

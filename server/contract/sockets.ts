@@ -1,17 +1,12 @@
 /**
- * The wire contract between server and browser, typed the way socket.io types it. Both sides import
- * these maps, so a renamed event or a changed payload fails to compile instead of failing silently.
+ * The socket half of the wire contract, typed the way socket.io types it. Both sides import these
+ * maps, so a renamed event or a changed payload fails to compile instead of failing silently.
  */
 import type { Alert } from '../domain/alert.ts';
 import type { ConversationSummary, ConversationView } from '../domain/conversation.ts';
 import type { Prompt, PromptFeedback } from '../domain/prompt.ts';
 import type { ScoredTurn, Speaker } from '../domain/turn.ts';
-import type { ChurnRisk } from '../quality/churn.ts';
-import type { FeedbackInput, FeedbackReport, PromptEffect } from '../quality/feedback.ts';
-import type { ConversationMetrics, MetricsReport } from '../quality/metrics.ts';
-import type { Sample } from '../quality/sampling.ts';
-import type { ScorecardEdit, ScorecardRollup } from '../quality/scorecard.ts';
-import type { Checklist, Complaint, Feedback, Scorecard } from '../domain/quality.ts';
+import type { Checklist } from '../domain/quality.ts';
 
 /**
  * Why something was refused: the codes every HTTP error body and every socket ack share. `invalid`
@@ -113,62 +108,3 @@ export interface IngestClientToServer {
 }
 
 export type NoEvents = Record<string, never>;
-
-// ---- service-quality REST (server/api/quality.ts) ----------------------------------------------
-
-export type {
-  Checklist,
-  ChurnRisk,
-  Complaint,
-  ConversationMetrics,
-  Feedback,
-  FeedbackReport,
-  MetricsReport,
-  PromptEffect,
-  Sample,
-  Scorecard,
-  ScorecardEdit,
-  ScorecardRollup,
-};
-
-/** GET /api/metrics/conversations/:id */
-export interface ConversationQualityReport {
-  metrics: ConversationMetrics;
-  checklist?: Checklist;
-  complaints: Complaint[];
-  promptEffects: PromptEffect[];
-  scorecard?: Scorecard;
-}
-
-/** GET /api/churn */
-export interface ChurnResponse {
-  customers: ChurnRisk[];
-}
-
-/** POST /api/qa/samples: the body. `from`/`to` are epoch ms or ISO dates; size, seed and weight default. */
-export interface QaSampleRequest {
-  from: number | string;
-  to: number | string;
-  size?: number;
-  seed?: string;
-  negativeWeight?: number;
-}
-
-/** POST /api/qa/samples: the sample and a scorecard per sampled conversation (existing ones kept). */
-export interface QaSampleResponse {
-  sampleId: string;
-  from: number;
-  to: number;
-  sample: Sample;
-  scorecards: Scorecard[];
-}
-
-/** GET /api/qa/scorecards/rollup */
-export interface ScorecardRollupResponse {
-  agents: ScorecardRollup[];
-}
-
-/** POST /api/feedback: the body; the reply is the stored `Feedback` (201). */
-export interface FeedbackRequest extends FeedbackInput {
-  conversationId: string;
-}

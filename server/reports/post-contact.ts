@@ -2,6 +2,7 @@ import type { Alert } from '../domain/alert.ts';
 import { summarize, type Conversation } from '../domain/conversation.ts';
 import type { ScoredTurn, Speaker } from '../domain/turn.ts';
 import type { Complaint } from '../domain/quality.ts';
+import { mean } from '../lib/index.ts';
 
 /**
  * The post-contact summary of an ended conversation, shaped like Amazon Contact Lens post-call output
@@ -55,7 +56,11 @@ const SCALE = 5;
 /** One decimal, rounding halves away from zero, so that -4.25 and 4.25 round alike. */
 const round1 = (x: number) => (Math.sign(x) * Math.round(Math.abs(x) * 10)) / 10;
 
-const mean = (xs: readonly number[]): number | null => (xs.length === 0 ? null : round1((SCALE * xs.reduce((a, b) => a + b, 0)) / xs.length));
+/** The mean on the summary's -5..5 scale, to one decimal. */
+const scaledMean = (xs: readonly number[]): number | null => {
+  const m = mean(xs);
+  return m === null ? null : round1(SCALE * m);
+};
 
 function quarters(turns: readonly ScoredTurn[], speaker: Speaker, start: number, duration: number) {
   const width = duration / 4;
@@ -66,7 +71,7 @@ function quarters(turns: readonly ScoredTurn[], speaker: Speaker, start: number,
       const offset = t.at - start;
       return t.speaker === speaker && offset >= begin && (q === 3 ? offset <= end : offset < end);
     });
-    return { BeginOffsetMillis: begin, EndOffsetMillis: end, Score: mean(inQuarter.map((t) => t.score.valence)) };
+    return { BeginOffsetMillis: begin, EndOffsetMillis: end, Score: scaledMean(inQuarter.map((t) => t.score.valence)) };
   });
 }
 
@@ -89,7 +94,7 @@ export function postContactSummary(c: Conversation, now: number): PostContactSum
     ConversationCharacteristics: {
       TotalConversationDurationMillis: duration,
       Sentiment: {
-        OverallSentiment: { AGENT: mean(of('agent')), CUSTOMER: mean(of('customer')) },
+        OverallSentiment: { AGENT: scaledMean(of('agent')), CUSTOMER: scaledMean(of('customer')) },
         SentimentByPeriod: {
           QUARTER: { AGENT: quarters(c.turns, 'agent', c.startedAt, duration), CUSTOMER: quarters(c.turns, 'customer', c.startedAt, duration) },
         },

@@ -1,5 +1,6 @@
 import type { Conversation } from '../domain/conversation.ts';
-import type { QualityConfig } from './config.ts';
+import type { QualityConfig } from '../quality/index.ts';
+import { groupBy } from '../lib/index.ts';
 
 /**
  * Churn risk: a customer whose conversations keep getting more negative. Each conversation's
@@ -25,7 +26,7 @@ export interface ChurnRisk {
 
 type ChurnConfig = QualityConfig['churn'];
 
-export function negativityOf(c: Conversation): number {
+function negativityOf(c: Conversation): number {
   const moods = c.turns.filter((t) => t.speaker === 'customer').map((t) => Math.max(0, -t.smoothed));
   return moods.length === 0 ? 0 : moods.reduce((a, b) => a + b, 0) / moods.length;
 }
@@ -46,8 +47,10 @@ export function slopeOf(ys: readonly number[]): number {
 
 /** Customers at risk, most negative trend first. */
 export function churnRisks(conversations: readonly Conversation[], config: ChurnConfig): ChurnRisk[] {
-  const byCustomer = new Map<string, Conversation[]>();
-  for (const c of conversations) if (c.customerId) byCustomer.set(c.customerId, [...(byCustomer.get(c.customerId) ?? []), c]);
+  const byCustomer = groupBy(
+    conversations.filter((c) => c.customerId),
+    (c) => c.customerId!,
+  );
   const risks: ChurnRisk[] = [];
   for (const [customerId, cs] of byCustomer) {
     const recent = [...cs].sort((a, b) => a.startedAt - b.startedAt).slice(-config.recentConversations);

@@ -1,0 +1,83 @@
+/**
+ * The REST half of the wire contract: what each route the screens call takes and replies. The
+ * server's routes check their replies against `RestReplies` (`satisfies`), and the client's `Api`
+ * reads them by the same names, so both sides compile against one definition.
+ */
+import type { Principal } from '../auth/tokens.ts';
+import type { Alert } from '../domain/alert.ts';
+import type { ConversationSummary, ConversationView } from '../domain/conversation.ts';
+import type { Checklist, Complaint, Feedback, Scorecard } from '../domain/quality.ts';
+import type { FeedbackInput } from '../quality/index.ts';
+import type { ChurnRisk, ConversationMetrics, FeedbackReport, MetricsReport, PromptEffect, Sample } from '../reports/index.ts';
+import type { ScorecardRollup } from '../quality/index.ts';
+
+/** GET /api/conversations */
+export interface ConversationListResponse {
+  conversations: ConversationSummary[];
+}
+
+/** PUT /api/conversations/:id/note */
+export interface NoteResponse {
+  ok: true;
+  qaNote: string | undefined;
+}
+
+
+/** GET /api/metrics/conversations/:id */
+export interface ConversationQualityReport {
+  metrics: ConversationMetrics;
+  checklist?: Checklist;
+  complaints: Complaint[];
+  promptEffects: PromptEffect[];
+  scorecard?: Scorecard;
+}
+
+/** GET /api/churn */
+export interface ChurnResponse {
+  customers: ChurnRisk[];
+}
+
+/** POST /api/qa/samples: the body. `from`/`to` are epoch ms or ISO dates; size, seed and weight default. */
+export interface QaSampleRequest {
+  from: number | string;
+  to: number | string;
+  size?: number;
+  seed?: string;
+  negativeWeight?: number;
+}
+
+/** POST /api/qa/samples: the sample and a scorecard per sampled conversation (existing ones kept). */
+export interface QaSampleResponse {
+  sampleId: string;
+  from: number;
+  to: number;
+  sample: Sample;
+  scorecards: Scorecard[];
+}
+
+/** GET /api/qa/scorecards/rollup */
+export interface ScorecardRollupResponse {
+  agents: ScorecardRollup[];
+}
+
+/** POST /api/feedback: the body; the reply is the stored `Feedback` (201). */
+export interface FeedbackRequest extends FeedbackInput {
+  conversationId: string;
+}
+
+/** Every REST reply the screens read, by route. */
+export interface RestReplies {
+  me: Principal;
+  conversations: ConversationListResponse;
+  conversation: ConversationView;
+  note: NoteResponse;
+  ack: Alert;
+  metrics: MetricsReport;
+  conversationQuality: ConversationQualityReport;
+  churn: ChurnResponse;
+  sample: QaSampleResponse;
+  scorecard: Scorecard;
+  rollup: ScorecardRollupResponse;
+  feedback: Feedback;
+  feedbackReport: FeedbackReport;
+}
