@@ -86,7 +86,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   metrics.observe(pipeline, clock);
   metrics.observeQueue(queue);
   pipeline.on('failed', (error, conversationId) => log.error({ err: error, conversationId }, 'turn processing failed'));
-  const ingest = new Ingest(pipeline, clock, (r) => (r.ok ? metrics.turnsAccepted.inc() : metrics.turnsRejected.inc({ code: r.code })));
+  const ingest = new Ingest(pipeline, clock, (r) => (r.ok ? metrics.turnsAccepted.inc() : metrics.turnsRejected.inc({ code: r.code })), config.secret);
 
   const app = express();
   app.disable('x-powered-by');

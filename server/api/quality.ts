@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { requireRole } from '../auth/http.ts';
 import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
 import type { Conversation } from '../domain/conversation.ts';
+import { redactText } from '../domain/pii.ts';
 import { describe } from '../ingest/schema.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { ChurnResponse, ConversationQualityReport, QaSampleResponse, ScorecardRollupResponse } from '../realtime/events.ts';
@@ -12,7 +13,7 @@ import type { QualityConfig } from '../quality/config.ts';
 import { correctionsTsv, feedbackReport, promptEffect, withFeedback } from '../quality/feedback.ts';
 import { conversationMetrics, metricsReport } from '../quality/metrics.ts';
 import { drawSample } from '../quality/sampling.ts';
-import { editScorecard, newScorecard, rollup, ScorecardEditSchema, UnknownCriterionError } from '../quality/scorecard.ts';
+import { editScorecard, newScorecard, redactScorecardEdit, rollup, ScorecardEditSchema, UnknownCriterionError } from '../quality/scorecard.ts';
 import type { Store } from '../store/index.ts';
 import type { Scorecard } from '../domain/quality.ts';
 
@@ -96,7 +97,7 @@ export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = 
     if (!body.success) return invalid(res, body.error);
     const { from, to, size, negativeWeight } = body.data;
     // Without a seed one is made up and returned, so the same sample can be drawn again.
-    const seed = body.data.seed ?? newId().slice(0, 8);
+    const seed = body.data.seed === undefined ? newId().slice(0, 8) : redactText(body.data.seed);
     const sample = drawSample(await store.list({ from, to, status: 'ended' }), { size, seed, negativeWeight }, config.sampling);
     const sampleId = `${new Date(from).toISOString()}..${new Date(to).toISOString()}#${seed}`;
     const scorecards = await Promise.all(
@@ -128,12 +129,13 @@ export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = 
   });
 
   router.put('/api/qa/scorecards/:conversationId', qa, async (req, res) => {
-    const edit = ScorecardEditSchema.safeParse(req.body);
-    if (!edit.success) return invalid(res, edit.error);
+    const parsed = ScorecardEditSchema.safeParse(req.body);
+    if (!parsed.success) return invalid(res, parsed.error);
+    const edit = redactScorecardEdit(parsed.data);
     const by = req.principal!.name;
     try {
       const card = await pipeline.updateConversation(req.params.conversationId as string, (c) => {
-        const scorecard = editScorecard(c.scorecard ?? newScorecard(config.scorecard, c, clock()), edit.data, by, clock());
+        const scorecard = editScorecard(c.scorecard ?? newScorecard(config.scorecard, c, clock()), edit, by, clock());
         return { conversation: { ...c, scorecard }, result: scorecard };
       });
       if (!card) res.status(404).json({ error: `no conversation ${req.params.conversationId}` });

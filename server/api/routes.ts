@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireRole } from '../auth/http.ts';
 import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
 import { summarize, viewOf, type Conversation } from '../domain/conversation.ts';
+import { redactText } from '../domain/pii.ts';
 import { describe } from '../ingest/schema.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { Store } from '../store/index.ts';
@@ -90,7 +91,7 @@ export function apiRoutes({ store, pipeline, tokens, metrics, clock, models }: A
       res.status(400).json({ errors: describe(note.error) });
       return;
     }
-    const updated = await pipeline.setQaNote(req.params.id as string, note.data.note);
+    const updated = await pipeline.setQaNote(req.params.id as string, redactText(note.data.note));
     if (!updated) res.status(404).json({ error: `no conversation ${req.params.id}` });
     else res.json({ ok: true, qaNote: updated.qaNote });
   });

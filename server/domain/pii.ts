@@ -41,15 +41,13 @@ export interface Detector {
   pattern: RegExp;
   /** Whether a candidate is this kind of PII. */
   accept: (c: Candidate) => boolean;
-  /** A digit run this detector does not take whole is tried again piece by piece (between its separators). */
-  pieces?: boolean;
+  /** A digit run this detector does not take whole is tried again piece by piece (between its separators), pieces of min to max digits. */
+  pieces?: { min: number; max: number };
   /** What is never this PII (dates, for phones): masked before this detector runs, so no run crosses it. */
   keep?: RegExp;
 }
 
 const CONTEXT_CHARS = 40;
-/** No detector takes a longer piece of a digit run than a card with its expiry and CVV. */
-const MAX_DIGITS = 27;
 
 // ---- normalisation -----------------------------------------------------------------------------
 
@@ -287,7 +285,7 @@ export const DETECTORS: readonly Detector[] = [
     kind: 'card',
     token: '[CARD]',
     pattern: DIGIT_RUN,
-    pieces: true,
+    pieces: { min: 12, max: 27 },
     accept: (c) => {
       const d = c.digits;
       if (/^[+(]/u.test(c.value)) return false;
@@ -301,7 +299,7 @@ export const DETECTORS: readonly Detector[] = [
     kind: 'ssn',
     token: '[SSN]',
     pattern: DIGIT_RUN,
-    pieces: true,
+    pieces: { min: 9, max: 9 },
     accept: (c) => ssnValid(c.digits) && (/^\d{3}-\d{2}-\d{4}$/u.test(c.value) ? !orderJustBefore(c) : c.cue?.kind === 'ssn'),
   },
   {
@@ -321,7 +319,7 @@ export const DETECTORS: readonly Detector[] = [
     kind: 'phone',
     token: '[PHONE]',
     pattern: DIGIT_RUN,
-    pieces: true,
+    pieces: { min: 7, max: 15 },
     keep: DATES,
     accept: (c) => {
       const n = c.digits.length;
@@ -384,12 +382,20 @@ function detect(work: string, detector: Detector, identifier: boolean): Span[] {
       continue;
     }
     // Not this PII as a whole: perhaps a part of it is, as a phone number run into a date.
+    const { min, max } = detector.pieces;
     const groups = groupsOf(m[0]);
+    // upTo[k]: digits in groups before k.
+    const upTo = [0];
+    for (const [a, b] of groups) upTo.push(upTo.at(-1)! + m[0].slice(a, b).replace(/\D/gu, '').length);
+    let hi = 0;
     for (let i = 0; i < groups.length; i++) {
-      let last = i;
-      for (let digits = 0; last < groups.length && (digits += m[0].slice(...groups[last]!).replace(/\D/gu, '').length) <= MAX_DIGITS; ) last++;
-      for (let j = last - 1; j >= i; j--) {
-        if (i === 0 && j === groups.length - 1) continue;
+      // hi: the last group a piece starting at group i can reach without passing max digits.
+      hi = Math.max(hi, i);
+      while (hi + 1 < groups.length && upTo[hi + 2]! - upTo[i]! <= max) hi++;
+      for (let j = hi; j >= i; j--) {
+        const digits = upTo[j + 1]! - upTo[i]!;
+        if (digits < min) break;
+        if (digits > max || (i === 0 && j === groups.length - 1)) continue;
         const a = m.index + groups[i]![0];
         const b = m.index + groups[j]![1];
         if (!detector.accept(candidate(work, a, b, identifier, cues))) continue;
@@ -449,5 +455,6 @@ export function redactId(id: string, key: string): string {
   // "_" and ":" are word characters or odd separators inside ids; read them as breaks between parts.
   const { spans } = find(id.replace(/[_:]/gu, ' '), true);
   if (spans.length === 0) return id;
-  return `pii-${createHmac('sha256', key).update(id).digest('hex').slice(0, 24)}`;
+  // The prefix has a newline, which no signed token contains: a pseudonym is never a token signature.
+  return `pii-${createHmac('sha256', key).update(`rapport pii id\n${id}`).digest('hex').slice(0, 24)}`;
 }

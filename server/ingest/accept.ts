@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { redactPii } from '../domain/pii.ts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { redactId, redactText } from '../domain/pii.ts';
 import type { Turn } from '../domain/turn.ts';
 import { ConversationEndedError, type AcceptResult, type Pipeline } from '../pipeline.ts';
 import { SaturatedError } from '../scoring/index.ts';
@@ -14,18 +14,22 @@ export type Refusal = { ok: false; code: RejectionCode } & Rejection;
 export type IngestResult = ({ ok: true } & AcceptResult) | Refusal;
 export type EndResult = { ok: true; conversationId: string; endedAt?: number } | Refusal;
 
-/** Canonical turn from validated input: ids and time filled in, PII redacted before anything else sees it. */
-export function toTurn(input: TurnInput, now: number): Turn {
+/**
+ * Canonical turn from validated input: ids and time filled in, PII redacted before anything else sees
+ * it (text redacted, ids that carry PII replaced by pseudonyms keyed with `idKey`).
+ */
+export function toTurn(input: TurnInput, now: number, idKey: string): Turn {
+  const id = (value: string | undefined) => (value === undefined ? undefined : redactId(value, idKey));
   return {
-    conversationId: input.conversationId,
-    turnId: input.turnId ?? randomUUID(),
+    conversationId: redactId(input.conversationId, idKey),
+    turnId: id(input.turnId) ?? randomUUID(),
     speaker: input.speaker,
-    text: redactPii(input.text.trim()).text,
+    text: redactText(input.text.trim()),
     channel: input.channel,
     final: input.final,
     at: input.at === undefined ? now : typeof input.at === 'number' ? input.at : Date.parse(input.at),
     agentId: input.agentId,
-    customerId: input.customerId,
+    customerId: id(input.customerId),
     queue: input.queue,
     lang: input.lang,
   };
@@ -41,6 +45,8 @@ export class Ingest {
     private readonly pipeline: Pipeline,
     private readonly clock: () => number,
     private readonly onResult: (result: IngestResult) => void = () => {},
+    /** Keys the pseudonyms of ids that carry PII; every process sharing a store must use the same. */
+    private readonly idKey: string = randomBytes(32).toString('hex'),
   ) {}
 
   async turn(raw: unknown): Promise<IngestResult> {
@@ -53,8 +59,9 @@ export class Ingest {
     const parsed = EndInputSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, code: 'invalid', errors: describe(parsed.error) };
     try {
-      const ended = await this.pipeline.end(parsed.data.conversationId);
-      if (!ended) return rejection('unknown', 'conversationId', `no conversation ${parsed.data.conversationId}`);
+      const conversationId = redactId(parsed.data.conversationId, this.idKey);
+      const ended = await this.pipeline.end(conversationId);
+      if (!ended) return rejection('unknown', 'conversationId', `no conversation ${conversationId}`);
       return { ok: true, conversationId: ended.id, endedAt: ended.endedAt };
     } catch (error) {
       return rejection('unavailable', 'conversationId', `the conversation could not be ended: ${(error as Error).message}; retry`);
@@ -65,7 +72,7 @@ export class Ingest {
     const parsed = TurnInputSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, code: 'invalid', errors: describe(parsed.error) };
     try {
-      return { ok: true, ...(await this.pipeline.accept(toTurn(parsed.data, this.clock()))) };
+      return { ok: true, ...(await this.pipeline.accept(toTurn(parsed.data, this.clock(), this.idKey))) };
     } catch (error) {
       if (error instanceof ConversationEndedError) return rejection('ended', 'conversationId', error.message);
       if (error instanceof SaturatedError) return rejection('saturated', '(turn)', error.message);

@@ -2,6 +2,7 @@ import type { Namespace, Server, Socket } from 'socket.io';
 import { socketAuth } from '../auth/socket.ts';
 import type { Principal, TokenService } from '../auth/tokens.ts';
 import { summarize, viewOf, type Conversation } from '../domain/conversation.ts';
+import { redactText } from '../domain/pii.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { Store } from '../store/index.ts';
 import type {
@@ -66,13 +67,13 @@ export function attachRealtime({ io, pipeline, store, tokens, clock }: RealtimeD
     socket.on('alert:assign', async (e, ack) => {
       const to = typeof e?.to === 'string' ? e.to.trim() : '';
       if (!to || to.length > 100) return ack({ ok: false, error: 'assign needs a supervisor name of 1 to 100 characters' });
-      const alert = await pipeline.assignAlert(String(e?.alertId), to, socket.data.principal.name);
+      const alert = await pipeline.assignAlert(String(e?.alertId), redactText(to), socket.data.principal.name);
       ack(alert ? { ok: true, data: alert } : { ok: false, error: 'no such alert' });
     });
     socket.on('whisper', async (e, ack) => {
       const text = typeof e?.text === 'string' ? e.text.trim() : '';
       if (!text || text.length > 1000) return ack({ ok: false, error: 'a whisper needs 1 to 1000 characters of text' });
-      const prompt = await pipeline.whisper(String(e.conversationId), text, socket.data.principal.name);
+      const prompt = await pipeline.whisper(String(e.conversationId), redactText(text), socket.data.principal.name);
       ack(prompt ? { ok: true, data: prompt } : { ok: false, error: 'no such live conversation' });
     });
     socket.on('watch', async (e, ack) => {
