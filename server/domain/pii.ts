@@ -246,8 +246,12 @@ const orderJustBefore = (c: Candidate) => c.cue?.kind === 'order' && c.cue.dista
 
 // ---- detectors ---------------------------------------------------------------------------------
 
-/** Digits with any separators between them (spaces, two spaces, dots, dashes, slashes), a +country code, an (area) code. */
-const DIGIT_RUN = /(?<![\w+])(?:\+ ?(?:\d{1,3} ?(?=\())?)?(?:\(\d{1,4}\) ?)?\d(?:[ .\-/]{0,3}\d)*(?!\w)/gu;
+/**
+ * Digits with any separators between them (spaces, two spaces, dots, dashes, slashes), a +country
+ * code, an (area) code. Digits joined to letters, directly or by a dash, are part of an id (SF1234…,
+ * AB-1234567, a UUID), not a number of their own.
+ */
+const DIGIT_RUN = /(?<![\w+]|\w-)(?:\+ ?(?:\d{1,3} ?(?=\())?)?(?:\(\d{1,4}\) ?)?\d(?:[ .\-/]{0,3}\d)*(?!\w|-\w)/gu;
 
 const TLDS = 'com|net|org|edu|gov|mil|int|info|biz|io|co|me|app|dev|ai|cn|hk|tw|sg|jp|kr|uk|us|ca|au|nz|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|ie|pl|pt|ru|in|br|mx|eu';
 const EMAIL_AT = String.raw`(?: ?@ ?|\s*[[(<{]\s*at\s*[\])>}]\s*|\s+at\s+|\s*艾特\s*)`;

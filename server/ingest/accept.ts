@@ -30,8 +30,8 @@ export function toTurn(input: TurnInput, now: number, idKey: string): Turn {
     at: input.at === undefined ? now : typeof input.at === 'number' ? input.at : Date.parse(input.at),
     agentId: input.agentId,
     customerId: id(input.customerId),
-    queue: input.queue,
-    lang: input.lang,
+    queue: id(input.queue),
+    lang: id(input.lang),
   };
 }
 

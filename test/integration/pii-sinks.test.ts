@@ -16,7 +16,7 @@ import { until, WebhookReceiver } from '../support/webhook-receiver.ts';
 
 /**
  * PII sent through every field a person writes (turn text over HTTP, the /ingest socket and a vendor
- * format, partial speech segments, customerId, an id that is a phone number, QA notes, scorecard
+ * format, partial speech segments, customerId, queue, an id that is a phone number, QA notes, scorecard
  * comment and notes, a sample seed, whispers, alert assignees) and looked for on every sink: REST
  * replies, socket events, Redis (its append-only file, so every value ever written and every key),
  * webhook bodies, summary files, exports (the QA screen's JSON and CSV, the corrections TSV) and logs.
@@ -106,6 +106,7 @@ describe('PII on every sink', () => {
       text: 'My card is 4111 1111 1111 1111, exp 12/27, cvv 123. This is unacceptable, I want to cancel and I will complain!',
       agentId: 'alice',
       customerId: 'jane.doe@example.com',
+      queue: '13912345678',
     });
     expect(first.status).toBe(202);
     const id = first.json().conversationId as string;
