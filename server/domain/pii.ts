@@ -295,8 +295,9 @@ export const DETECTORS: readonly Detector[] = [
       if (/^[+(]/u.test(c.value)) return false;
       if (c.identifier) return plausibleCard(d);
       // Said to be a card: any 12 to 19 digits, or more with its CVV and expiry, Luhn or not.
-      if (c.cue?.kind === 'card' && d.length >= 12 && d.length <= 27) return true;
-      return !orderJustBefore(c) && (plausibleCard(d) || cardWithExtras(d));
+      if (d.length < 12 || d.length > 27) return false;
+      if (c.cue?.kind === 'card') return true;
+      return (plausibleCard(d) || cardWithExtras(d)) && !orderJustBefore(c);
     },
   },
   {
