@@ -262,10 +262,10 @@ const COMMON_TLD = new RegExp(`(?:${TLDS})$`, 'iu');
 /** A plain address takes any top-level domain; a spelled-out one ("jane at example dot com") only a common one. */
 const emailAccept = (c: Candidate) => (/^[^\s@]+@[^\s@]+$/u.test(c.value) && !/\.\./u.test(c.value)) || COMMON_TLD.test(c.value);
 
-const CVV_CUE = String.raw`(?:cvv2?|cvc2?|cvn|csc|cid|card (?:security|verification) (?:code|value)|security code|安全码|校验码|卡背面?的?(?:后)?三位(?:数字|数)?)`;
+const CVV_CUE = String.raw`(?:\b(?:cvv2?|cvc2?|cvn|csc|cid|card (?:security|verification) (?:code|value)|security code)(?![a-z])|安全码|校验码|卡背面?的?(?:后)?三位(?:数字|数)?)`;
 const EXPIRY_DATE = String.raw`(?:(?:0?[1-9]|1[0-2]) ?[-/.] ?(?:20)?\d{2}|20\d{2} ?[-/.年] ?(?:0?[1-9]|1[0-2])月?)`;
-const EXPIRY_CUE = String.raw`(?:\bexp(?:iry|ires|iration)?(?: date)?|valid (?:thru|through|until)|good thru|有效期(?:至|到)?|到期(?:日|时间)?|过期时间)`;
-const PIN_CUE = String.raw`(?:\bpin(?: code| number)?|passcode|password|one[- ]time (?:code|password)|otp|verification code|密码|口令|验证码)`;
+const EXPIRY_CUE = String.raw`(?:\b(?:exp(?:iry|ires|iration)?(?: date)?|valid (?:thru|through|until)|good thru)(?![a-z])|有效期(?:至|到)?|到期(?:日|时间)?|过期时间)`;
+const PIN_CUE = String.raw`(?:\b(?:pin(?: code| number)?|passcode|password|one[- ]time (?:code|password)|otp|verification code)(?![a-z])|密码|口令|验证码)`;
 const LINK = String.raw`\s*(?:(?:code|number|no\.?|#)\s*)?(?:is|was|=|:|是|为|号)?\s*`;
 /** The mask of a redacted card in the working text: what follows one is read as its expiry and CVV. */
 const CARD_MASK = '\uE001';

@@ -44,6 +44,8 @@ const CARDS: Case[] = [
 
 const CARD_EXTRAS: Case[] = [
   ['CVV: 123', 'CVV: [CVV]'],
+  ['card 4111111111111111 cvv123', 'card [CARD] cvv[CVV]'],
+  ['pin4821', 'pin[PIN]'],
   ['the cvc is 4567', 'the cvc is [CVV]'],
   ['security code 321', 'security code [CVV]'],
   ['expiry 09/28', 'expiry [EXPIRY]'],
@@ -214,6 +216,8 @@ const KEPT: string[] = [
   'ref AB-1234567',
   'request 7f3c2a1e-5b4d-4c7e-9a10-2b6f0d1e3c44 failed',
   'trace 12345678-1234-5678-9abc-def012345678',
+  'add acid 500 ml',
+  'a hotpot 1234 set',
   `hi${ZWSP} there`,
   '👩‍💻 ok',
 ];
