@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scoreFiles } from '../../bin/score.ts';
 import { toCsv } from '../../client/src/lib/export.ts';
 import { createRapport, type Rapport } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -233,4 +234,27 @@ describe('PII on every sink', () => {
     expect(logLines.length).toBeGreaterThan(0);
     expect(leaksIn(logLines.join(''))).toEqual([]);
   }, 180_000);
+
+  it('is redacted from the files `rapport score` writes (scored JSON and CSV, the summary table)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rapport-pii-score-'));
+    try {
+      const file = path.join(dir, 'call.jsonl');
+      const lines = [
+        { conversationId: '13812345678', speaker: 'agent', text: 'Thank you for calling, how can I help?' },
+        { conversationId: '13812345678', speaker: 'customer', text: 'My card is 4111 1111 1111 1111 and my phone 138 1234 5678; mail jane.doe@example.com' },
+        { conversationId: '13812345678', speaker: 'customer', text: '身份证 11010519491231002X，订单号 2023120512345' },
+      ];
+      writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
+      const [result] = await scoreFiles({ files: [file], flags: {}, outDir: path.join(dir, 'out'), serverArgs: MODEL_ARGS, progress: false });
+      expect(result!.rejected).toEqual([]);
+      expect(result!.conversationId).toMatch(/^pii-[0-9a-f]{24}$/u);
+      const written = filesUnder(path.join(dir, 'out')).map((f) => readFileSync(f, 'utf8'));
+      expect(written.length).toBeGreaterThanOrEqual(3);
+      expect(written.join('\n')).toContain('[CARD]');
+      expect(written.join('\n')).toContain('2023120512345');
+      expect(leaksIn(written.join('\n'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

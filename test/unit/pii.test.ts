@@ -288,5 +288,8 @@ describe('redactId', () => {
       expect(redactId(id, 'another-key-0123456789')).not.toBe(pseudonym);
     }
     expect(redactId('13812345678', KEY)).not.toBe(redactId('13912345678', KEY));
+    // A pseudonym is an ordinary id: sent again (re-scoring, ending by it) it stays itself.
+    const pseudonym = redactId('13812345678', KEY);
+    expect(redactId(pseudonym, 'another-key-0123456789')).toBe(pseudonym);
   });
 });
