@@ -232,13 +232,14 @@ const ssnValid = (d: string) => d.length === 9 && !/^(?:000|666|9)/u.test(d) && 
 const DATE_RANGE = /^(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01]) ?[-/] ?(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])$/u;
 const TIME_RANGE = /^(?:[01]?\d|2[0-3])\.[0-5]\d ?[-/] ?(?:[01]?\d|2[0-3])\.[0-5]\d$/u;
 const DECIMAL = /^\d+[.,]\d{1,2}$/u;
+const YEARS = /^(?:19|20)\d{2}(?: ?[-/ ] ?(?:19|20)\d{2})+$/u;
 const THOUSANDS = /^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*(?:[.,]\d{1,2})?$/u;
 const CURRENCY_BEFORE = /(?:[$€£¥]|\b(?:usd|rmb|cny|eur|gbp|hkd)|人民币)\s*$/iu;
 const CURRENCY_AFTER = /^\s*(?:元|块|万|亿|美元|欧元|英镑|%|\b(?:dollars?|usd|rmb|cny|yuan|euros?|eur|pounds?|gbp)\b)/iu;
 
 const DATES = /(?<![\w.\-/])(?:(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|[12]\d|3[01])\2(?:19|20)?\d{2})(?![\w.\-/])/gu;
 const notPhone = (c: Candidate) =>
-  DATE_RANGE.test(c.value) || TIME_RANGE.test(c.value) || DECIMAL.test(c.value) || THOUSANDS.test(c.value) || CURRENCY_BEFORE.test(c.before) || CURRENCY_AFTER.test(c.after);
+  DATE_RANGE.test(c.value) || TIME_RANGE.test(c.value) || YEARS.test(c.value) || DECIMAL.test(c.value) || THOUSANDS.test(c.value) || CURRENCY_BEFORE.test(c.before) || CURRENCY_AFTER.test(c.after);
 const CN_MOBILE = /^(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}$/u;
 const CN_LANDLINE = /^0\d{9,11}$/u;
 /** An order or reference number right before: "订单号：…", "order #…". */
