@@ -13,7 +13,7 @@ import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
  * them claims is masked from the others.
  */
 
-export type PiiKind = 'email' | 'iban' | 'cnId' | 'card' | 'ssn' | 'cvv' | 'expiry' | 'pin' | 'phone';
+export type PiiKind = 'email' | 'iban' | 'cnId' | 'card' | 'ssn' | 'cvv' | 'expiry' | 'pin' | 'ip' | 'phone';
 
 export interface Redaction {
   text: string;
@@ -145,7 +145,7 @@ const CUES: Record<CueKind, string[]> = {
   card: ['credit card', 'debit card', 'card number', 'card no', 'card', 'visa', 'mastercard', 'master card', 'amex', 'american express', 'discover', 'unionpay', 'cvv', 'cvc', 'security code', 'expiry', 'expiration', 'expires', 'exp', 'valid thru', '银联', '卡号', '信用卡', '银行卡', '借记卡', '储蓄卡', '安全码', '有效期'],
   id: ['resident id', 'national id', 'id card', 'id number', '身份证号码', '身份证号', '身份证', '证件号码', '证件号'],
   ssn: ['social security number', 'social security', 'ssn', 'social'],
-  order: ['order number', 'order no', 'order id', 'order', 'tracking number', 'tracking', 'waybill', 'reference number', 'reference', 'ref', 'invoice', 'ticket number', 'ticket', 'case number', 'case no', 'booking', 'confirmation number', 'confirmation', 'flight', 'serial', 'sku', '订单号码', '订单编号', '订单号', '订单', '运单号', '运单', '快递单号', '快递', '物流', '单号', '工单号', '工单', '发票号', '发票', '确认号', '预订号', '航班号', '航班', '编号', '型号'],
+  order: ['order number', 'order no', 'order id', 'order', 'tracking number', 'tracking', 'waybill', 'reference number', 'reference', 'ref', 'invoice', 'ticket number', 'ticket', 'case number', 'case no', 'booking', 'confirmation number', 'confirmation', 'flights', 'flight', 'flts', 'flt', 'serial', 'sku', '订单号码', '订单编号', '订单号', '订单', '运单号', '运单', '快递单号', '快递', '物流', '单号', '工单号', '工单', '发票号', '发票', '确认号', '预订号', '航班号', '航班', '编号', '型号'],
   phone: ['phone number', 'telephone', 'phone', 'mobile', 'cell', 'tel', 'call me', 'call', 'ring', 'dial', 'text me', 'whatsapp', 'wechat', 'fax', 'my number', 'number', 'reach me', 'contact', '电话号码', '电话', '手机号码', '手机号', '手机', '联系电话', '联系方式', '联系', '致电', '拨打', '打给', '座机', '微信', '号码'],
 };
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
@@ -232,12 +232,17 @@ const ssnValid = (d: string) => d.length === 9 && !/^(?:000|666|9)/u.test(d) && 
 const DATE_RANGE = /^(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01]) ?[-/] ?(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])$/u;
 const TIME_RANGE = /^(?:[01]?\d|2[0-3])\.[0-5]\d ?[-/] ?(?:[01]?\d|2[0-3])\.[0-5]\d$/u;
 const DECIMAL = /^\d+[.,]\d{1,2}$/u;
-const YEARS = /^(?:19|20)\d{2}(?: ?[-/ ] ?(?:19|20)\d{2})+$/u;
+const YEARS = /^(?:19|20)\d{2}(?: ?[-/. ] ?(?:19|20)\d{2})+$/u;
+/** Software versions: four or more dotted parts (a French 06.12.34.56.78 is a phone). */
+const VERSIONS = /(?<![\w.])(?!0\d(?:\.\d{2}){4}(?![\w.]))\d{1,4}(?:\.\d{1,5}){3,}(?![\w]|\.\d)/gu;
 const THOUSANDS = /^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*(?:[.,]\d{1,2})?$/u;
 const CURRENCY_BEFORE = /(?:[$€£¥]|\b(?:usd|rmb|cny|eur|gbp|hkd)|人民币)\s*$/iu;
 const CURRENCY_AFTER = /^\s*(?:元|块|万|亿|美元|欧元|英镑|%|\b(?:dollars?|usd|rmb|cny|yuan|euros?|eur|pounds?|gbp)\b)/iu;
 
-const DATES = /(?<![\w.\-/])(?:(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|[12]\d|3[01])\2(?:19|20)?\d{2})(?![\w.\-/])/gu;
+const DATES = /(?<!\w|\d[.\-/])(?:(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|[12]\d|3[01])\2(?:19|20)?\d{2})(?!\w|[.\-/]\d)/gu;
+const MONTH = String.raw`(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?`;
+const WORDED_DATES = new RegExp(String.raw`\b(?:${MONTH} \d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d{2}|\d{1,2}(?:st|nd|rd|th)? ${MONTH},? (?:19|20)\d{2})\b`, 'giu');
+const TIMES = /(?<!\d)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d)/gu;
 const notPhone = (c: Candidate) =>
   DATE_RANGE.test(c.value) || TIME_RANGE.test(c.value) || YEARS.test(c.value) || DECIMAL.test(c.value) || THOUSANDS.test(c.value) || CURRENCY_BEFORE.test(c.before) || CURRENCY_AFTER.test(c.after);
 const CN_MOBILE = /^(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}$/u;
@@ -248,20 +253,24 @@ const orderJustBefore = (c: Candidate) => c.cue?.kind === 'order' && c.cue.dista
 // ---- detectors ---------------------------------------------------------------------------------
 
 /**
- * Digits with any separators between them (spaces, two spaces, dots, dashes, slashes), a +country
- * code, an (area) code. Digits joined to letters, directly or by a dash, are part of an id (SF1234…,
- * AB-1234567, a UUID), not a number of their own.
+ * Digits with any separators between them (spaces, two spaces, dashes, slashes, a dot between two
+ * digits: ". " ends a sentence), a +country code, an (area) code. Digits joined to letters, directly
+ * or by a dash, are part of an id (SF1234…, AB-1234567, a UUID), and "#1786" is a reference.
  */
-const DIGIT_RUN = /(?<![\w+]|\w-)(?:\+ ?(?:\d{1,3} ?(?=\())?)?(?:\(\d{1,4}\) ?)?\d(?:[ .\-/]{0,3}\d)*(?!\w|-\w)/gu;
+const DIGIT_RUN = /(?<![\w+#]|\w-)(?:\+ ?(?:\d{1,3} ?(?=\())?)?(?:\(\d{1,4}\) ?)?\d(?:(?:[ \-/]{0,3}|\.)\d)*(?!\w|-\w)/gu;
 
 const TLDS = 'com|net|org|edu|gov|mil|int|info|biz|io|co|me|app|dev|ai|cn|hk|tw|sg|jp|kr|uk|us|ca|au|nz|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|ie|pl|pt|ru|in|br|mx|eu';
-const EMAIL_AT = String.raw`(?: ?@ ?|\s*[[(<{]\s*at\s*[\])>}]\s*|\s+at\s+|\s*艾特\s*)`;
+const EMAIL_AT = String.raw`(?:@| @ |\s*[[(<{]\s*at\s*[\])>}]\s*|\s+at\s+|\s*艾特\s*)`;
 const EMAIL_DOT = String.raw`(?:\.| \. |\s*[[(<{]\s*dot\s*[\])>}]\s*|\s+dot\s+|\s*点\s*)`;
 const EMAIL_LABEL = String.raw`[\w%+-]+`;
 const EMAIL = new RegExp(String.raw`(?<![\w.%+-])${EMAIL_LABEL}(?:${EMAIL_DOT}${EMAIL_LABEL})*${EMAIL_AT}[a-z0-9-]+(?:${EMAIL_DOT}[a-z0-9-]+)*${EMAIL_DOT}[a-z]{2,24}(?![\w-])`, 'giu');
 const COMMON_TLD = new RegExp(`(?:${TLDS})$`, 'iu');
-/** A plain address takes any top-level domain; a spelled-out one ("jane at example dot com") only a common one. */
-const emailAccept = (c: Candidate) => (/^[^\s@]+@[^\s@]+$/u.test(c.value) && !/\.\./u.test(c.value)) || COMMON_TLD.test(c.value);
+/**
+ * A plain address takes any top-level domain; a spelled-out one ("jane at example dot com") only a
+ * common one, and never a web address ("the Business Hall at www.10010.com").
+ */
+const emailAccept = (c: Candidate) =>
+  (/^[^\s@]+@[^\s@]+$/u.test(c.value) && !/\.\./u.test(c.value)) || (COMMON_TLD.test(c.value) && !/\sat\s+www\./iu.test(c.value));
 
 const CVV_CUE = String.raw`(?:\b(?:cvv2?|cvc2?|cvn|csc|cid|card (?:security|verification) (?:code|value)|security code)(?![a-z])|安全码|校验码|卡背面?的?(?:后)?三位(?:数字|数)?)`;
 const EXPIRY_DATE = String.raw`(?:(?:0?[1-9]|1[0-2]) ?[-/.] ?(?:20)?\d{2}|20\d{2} ?[-/.年] ?(?:0?[1-9]|1[0-2])月?)`;
@@ -321,12 +330,13 @@ export const DETECTORS: readonly Detector[] = [
     accept: () => true,
   },
   { kind: 'pin', token: '[PIN]', pattern: new RegExp(String.raw`${PIN_CUE}${LINK}(?<v>\d{4,8})(?!\d)`, 'giud'), accept: () => true },
+  { kind: 'ip', token: '[IP]', pattern: /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/gu, accept: () => true },
   {
     kind: 'phone',
     token: '[PHONE]',
     pattern: DIGIT_RUN,
     pieces: { min: 7, max: 15 },
-    keep: DATES,
+    keep: new RegExp(`${DATES.source}|${VERSIONS.source}|${WORDED_DATES.source}|${TIMES.source}`, 'giu'),
     accept: (c) => {
       const n = c.digits.length;
       if (n < 7 || n > 15 || notPhone(c)) return false;

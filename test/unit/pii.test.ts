@@ -143,6 +143,9 @@ const IDS: Case[] = [
   ['账户 CH93 0076 2011 6238 5295 7', '账户 [IBAN]'],
   ['de89 3704 0044 0532 0130 00', '[IBAN]'],
   ['BE68 5390 0754 7034', '[IBAN]'],
+  ['接入IP我明盘给你124.79.121.167', '接入IP我明盘给你[IP]'],
+  ['mail comes from 153.69.214.203 but', 'mail comes from [IP] but'],
+  ['appelez le 06.12.34.56.78', 'appelez le [PHONE]'],
 ];
 
 /** Several at once, and everything else kept exactly as written (full-width punctuation too). */
@@ -219,6 +222,17 @@ const KEPT: string[] = [
   'request 7f3c2a1e-5b4d-4c7e-9a10-2b6f0d1e3c44 failed',
   'trace 12345678-1234-5678-9abc-def012345678',
   'add acid 500 ml',
+  'log in the Online Business Hall at www.10010.com to check',
+  'Compiling time: Apr 14 2015 16:38:33 build 7.5.0.5550',
+  'on 14 April 2015 10:30 2026',
+  '搜狗8.0.0.8169和8.0.0.8210版本都有',
+  '输入法版本为2.9.1.57665',
+  '版本号.2013.4.16从官网下载安装的版本',
+  '我是2010.2007和2003都说没感觉',
+  'the os is controlled by @VerizonWireless . App is new',
+  'receipt #150219-000114 please',
+  'I sent 0162431184663. 3 of your agents said so',
+  'flts 2348/3499 were cancelled',
   'the 2019-2020 season',
   'in 2019 2020 2021',
   'ETA 2026-12-05 14:00-16:00',
