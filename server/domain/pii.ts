@@ -229,22 +229,25 @@ export function cnIdValid(id: string): boolean {
 /** US SSN rules: no area 000, 666 or 9xx, no group 00, no serial 0000. */
 const ssnValid = (d: string) => d.length === 9 && !/^(?:000|666|9)/u.test(d) && d.slice(3, 5) !== '00' && d.slice(5) !== '0000';
 
+// What a phone number is not, as a whole candidate...
 const DATE_RANGE = /^(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01]) ?[-/] ?(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])$/u;
 const TIME_RANGE = /^(?:[01]?\d|2[0-3])\.[0-5]\d ?[-/] ?(?:[01]?\d|2[0-3])\.[0-5]\d$/u;
-const DECIMAL = /^\d+[.,]\d{1,2}$/u;
 const YEARS = /^(?:19|20)\d{2}(?: ?[-/. ] ?(?:19|20)\d{2})+$/u;
-/** Software versions: four or more dotted parts (a French 06.12.34.56.78 is a phone). */
-const VERSIONS = /(?<![\w.])(?!0\d(?:\.\d{2}){4}(?![\w.]))\d{1,4}(?:\.\d{1,5}){3,}(?![\w]|\.\d)/gu;
+const DECIMAL = /^\d+[.,]\d{1,2}$/u;
 const THOUSANDS = /^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*(?:[.,]\d{1,2})?$/u;
 const CURRENCY_BEFORE = /(?:[$€£¥]|\b(?:usd|rmb|cny|eur|gbp|hkd)|人民币)\s*$/iu;
 const CURRENCY_AFTER = /^\s*(?:元|块|万|亿|美元|欧元|英镑|%|\b(?:dollars?|usd|rmb|cny|yuan|euros?|eur|pounds?|gbp)\b)/iu;
-
-const DATES = /(?<!\w|\d[.\-/])(?:(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|[12]\d|3[01])\2(?:19|20)?\d{2})(?!\w|[.\-/]\d)/gu;
-const MONTH = String.raw`(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?`;
-const WORDED_DATES = new RegExp(String.raw`\b(?:${MONTH} \d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d{2}|\d{1,2}(?:st|nd|rd|th)? ${MONTH},? (?:19|20)\d{2})\b`, 'giu');
-const TIMES = /(?<!\d)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d)/gu;
 const notPhone = (c: Candidate) =>
   DATE_RANGE.test(c.value) || TIME_RANGE.test(c.value) || YEARS.test(c.value) || DECIMAL.test(c.value) || THOUSANDS.test(c.value) || CURRENCY_BEFORE.test(c.before) || CURRENCY_AFTER.test(c.after);
+
+// ...and what no phone number runs through: dates, times, software versions (a French 06.12.34.56.78 is a phone).
+const DATES = String.raw`(?<!\w|\d[.\-/])(?:(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|[12]\d|3[01])\2(?:19|20)?\d{2})(?!\w|[.\-/]\d)`;
+const MONTH = String.raw`(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?`;
+const WORDED_DATES = String.raw`\b(?:${MONTH} \d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d{2}|\d{1,2}(?:st|nd|rd|th)? ${MONTH},? (?:19|20)\d{2})\b`;
+const TIMES = String.raw`(?<!\d)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d)`;
+const VERSIONS = String.raw`(?<![\w.])(?!0\d(?:\.\d{2}){4}(?![\w.]))\d{1,4}(?:\.\d{1,5}){3,}(?![\w]|\.\d)`;
+const NEVER_A_PHONE = new RegExp([DATES, WORDED_DATES, TIMES, VERSIONS].join('|'), 'giu');
+
 const CN_MOBILE = /^(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}$/u;
 const CN_LANDLINE = /^0\d{9,11}$/u;
 /** An order or reference number right before: "订单号：…", "order #…". */
@@ -336,7 +339,7 @@ export const DETECTORS: readonly Detector[] = [
     token: '[PHONE]',
     pattern: DIGIT_RUN,
     pieces: { min: 7, max: 15 },
-    keep: new RegExp(`${DATES.source}|${VERSIONS.source}|${WORDED_DATES.source}|${TIMES.source}`, 'giu'),
+    keep: NEVER_A_PHONE,
     accept: (c) => {
       const n = c.digits.length;
       if (n < 7 || n > 15 || notPhone(c)) return false;
