@@ -208,11 +208,11 @@ const CARD_PREFIX = /^(?:4|5[0-8]|2[2-7]|3[0-9]|6|81)/u;
 const plausibleCard = (d: string) => d.length >= 13 && d.length <= 19 && CARD_PREFIX.test(d) && luhnValid(d);
 
 /** A card number followed, without a break, by what is asked with it: CVV, expiry (MMYY, MMYYYY), or both. */
+const CARD_EXTRAS = /^(?:\d{3,4}|(?:0[1-9]|1[0-2])(?:\d{2}|20\d{2})(?:\d{3,4})?)$/u;
 function cardWithExtras(d: string): boolean {
+  if (d.length < 16 || !CARD_PREFIX.test(d)) return false;
   for (let len = 13; len <= 19 && len < d.length; len++) {
-    const rest = d.slice(len);
-    const extras = /^\d{3,4}$/u.test(rest) || /^(?:0[1-9]|1[0-2])(?:\d{2}|20\d{2})(?:\d{3,4})?$/u.test(rest);
-    if (extras && plausibleCard(d.slice(0, len))) return true;
+    if (luhnValid(d.slice(0, len)) && CARD_EXTRAS.test(d.slice(len))) return true;
   }
   return false;
 }
