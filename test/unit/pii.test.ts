@@ -155,6 +155,9 @@ const MIXED: Case[] = [
   ['my phone is 138-1234-5678, order 202312051234', 'my phone is [PHONE], order 202312051234'],
   ['订单号 2023120512345，手机 13812345678', '订单号 2023120512345，手机 [PHONE]'],
   ['I paid 45.50 with card 4111 1111 1111 1111 on 2026-12-02', 'I paid 45.50 with card [CARD] on 2026-12-02'],
+  ['您的订单 202312051234567 已发货，快递单号 SF1234567890，预计 12月5日 送达，客服电话 400-820-8820', '您的订单 202312051234567 已发货，快递单号 SF1234567890，预计 12月5日 送达，客服电话 [PHONE]'],
+  ["I'll call you back at 3:30 on 2026-12-05, my direct line is 020 7946 0958 ext 12", "I'll call you back at 3:30 on 2026-12-05, my direct line is [PHONE] ext 12"],
+  ['你好，我叫张三，电话一三九一二三四五六七八', '你好，我叫张三，电话[PHONE]'],
 ];
 
 /** What agents need: order ids, dates, amounts, times, flights, tracking ids and small counts survive. */
@@ -221,6 +224,9 @@ const KEPT: string[] = [
   'ref AB-1234567',
   'request 7f3c2a1e-5b4d-4c7e-9a10-2b6f0d1e3c44 failed',
   'trace 12345678-1234-5678-9abc-def012345678',
+  '您尾号1234的银行卡已扣款 299 元',
+  '航班CA1831 12月3日 08:30 北京-上海 座位 32A',
+  'Your refund of ¥1,299.00 will arrive in 3-5 working days, reference RF-20261202-0042',
   'add acid 500 ml',
   'log in the Online Business Hall at www.10010.com to check',
   'Compiling time: Apr 14 2015 16:38:33 build 7.5.0.5550',
