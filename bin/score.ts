@@ -91,7 +91,8 @@ function resultOf(c: FileConversation, conversation: Conversation, rejected: Ref
   return {
     file: c.file,
     format: c.format,
-    conversationId: c.conversationId,
+    // As stored: an id that carries PII is a pseudonym there too.
+    conversationId: conversation.id,
     roles: c.roles,
     turns: conversation.turns.length,
     negativeEpisodes: summary.ConversationCharacteristics.NegativeEpisodes,

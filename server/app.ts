@@ -97,7 +97,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   const { pipeline, commands } = live(publisher);
   metrics.observePending(() => pipeline.pending);
   metrics.observeQueue(queue);
-  const ingest = new Ingest(pipeline, commands, clock, (r) => (r.ok ? metrics.turnsAccepted.inc() : metrics.turnsRejected.inc({ code: r.code })));
+  const ingest = new Ingest(pipeline, commands, clock, (r) => (r.ok ? metrics.turnsAccepted.inc() : metrics.turnsRejected.inc({ code: r.code })), config.secret);
 
   app.disable('x-powered-by');
   app.use(backend.limits.http());

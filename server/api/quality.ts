@@ -6,8 +6,9 @@ import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
 import type { Conversation } from '../domain/conversation.ts';
 import type { Commands } from '../commands.ts';
 import type { ChurnResponse, ConversationQualityReport, QaSampleResponse, ScorecardRollupResponse } from '../contract/index.ts';
-import { editScorecard, newScorecard, rollup, ScorecardEditSchema, UnknownCriterionError, withFeedback, type QualityConfig } from '../quality/index.ts';
+import { editScorecard, newScorecard, redactScorecardEdit, rollup, ScorecardEditSchema, UnknownCriterionError, withFeedback, type QualityConfig } from '../quality/index.ts';
 import { churnRisks, conversationMetrics, correctionsTsv, drawSample, feedbackReport, metricsReport, promptEffect } from '../reports/index.ts';
+import { redactText } from '../domain/pii.ts';
 import type { Store } from '../store/index.ts';
 import type { Scorecard } from '../domain/quality.ts';
 import { invalidInput, refusal, refuse } from './refusal.ts';
@@ -94,7 +95,7 @@ export function qualityRoutes({ store, commands, tokens, config, clock, newId = 
     if (!body.success) return invalid(res, body.error);
     const { from, to, size, negativeWeight } = body.data;
     // Without a seed one is made up and returned, so the same sample can be drawn again.
-    const seed = body.data.seed ?? newId().slice(0, 8);
+    const seed = body.data.seed === undefined ? newId().slice(0, 8) : redactText(body.data.seed);
     const sample = drawSample(await store.list({ from, to, status: 'ended' }), { size, seed, negativeWeight }, config.sampling);
     const sampleId = `${new Date(from).toISOString()}..${new Date(to).toISOString()}#${seed}`;
     const scorecards = await Promise.all(
@@ -126,12 +127,13 @@ export function qualityRoutes({ store, commands, tokens, config, clock, newId = 
   });
 
   router.put('/api/qa/scorecards/:conversationId', qa, async (req, res) => {
-    const edit = ScorecardEditSchema.safeParse(req.body);
-    if (!edit.success) return invalid(res, edit.error);
+    const parsed = ScorecardEditSchema.safeParse(req.body);
+    if (!parsed.success) return invalid(res, parsed.error);
+    const edit = redactScorecardEdit(parsed.data);
     const by = req.principal!.name;
     try {
       const card = await commands.updateConversation(req.params.conversationId as string, (c) => {
-        const scorecard = editScorecard(c.scorecard ?? newScorecard(config.scorecard, c, clock()), edit.data, by, clock());
+        const scorecard = editScorecard(c.scorecard ?? newScorecard(config.scorecard, c, clock()), edit, by, clock());
         return { conversation: { ...c, scorecard }, result: scorecard };
       });
       if (!card) noConversation(res, req.params.conversationId as string);

@@ -5,6 +5,7 @@ import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
 import { summarize, viewOf, type Conversation } from '../domain/conversation.ts';
 import type { Commands } from '../commands.ts';
 import type { ConversationListResponse, NoteResponse } from '../contract/index.ts';
+import { redactText } from '../domain/pii.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { Store } from '../store/index.ts';
 import { postContactSummary } from '../reports/index.ts';
@@ -93,7 +94,7 @@ export function apiRoutes({ store, pipeline, commands, tokens, metrics, clock, m
       refuse(res, invalidInput(note.error));
       return;
     }
-    const updated = await commands.setQaNote(req.params.id as string, note.data.note);
+    const updated = await commands.setQaNote(req.params.id as string, redactText(note.data.note));
     if (!updated) refuse(res, refusal('not_found', `no conversation ${req.params.id}`));
     else res.json({ ok: true, qaNote: updated.qaNote } satisfies NoteResponse);
   });

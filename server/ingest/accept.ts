@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { redactPii } from '../domain/pii.ts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { redactId, redactText } from '../domain/pii.ts';
 import type { Turn } from '../domain/turn.ts';
 import type { Commands } from '../commands.ts';
 import { ConversationEndedError, type AcceptResult, type Pipeline } from '../pipeline.ts';
@@ -17,20 +17,24 @@ export type { Refusal } from '../contract/index.ts';
 export type IngestResult = ({ ok: true } & AcceptResult) | Refusal;
 export type EndResult = { ok: true; conversationId: string; endedAt?: number } | Refusal;
 
-/** Canonical turn from validated input: ids and time filled in, PII redacted before anything else sees it. */
-export function toTurn(input: TurnInput, now: number): Turn {
+/**
+ * Canonical turn from validated input: ids and time filled in, PII redacted before anything else sees
+ * it (text redacted, ids that carry PII replaced by pseudonyms keyed with `idKey`).
+ */
+export function toTurn(input: TurnInput, now: number, idKey: string): Turn {
+  const id = (value: string | undefined) => (value === undefined ? undefined : redactId(value, idKey));
   return {
-    conversationId: input.conversationId,
-    turnId: input.turnId ?? randomUUID(),
+    conversationId: redactId(input.conversationId, idKey),
+    turnId: id(input.turnId) ?? randomUUID(),
     speaker: input.speaker,
-    text: redactPii(input.text.trim()).text,
+    text: redactText(input.text.trim()),
     channel: input.channel,
     final: input.final,
     at: input.at === undefined ? now : typeof input.at === 'number' ? input.at : Date.parse(input.at),
     agentId: input.agentId,
-    customerId: input.customerId,
-    queue: input.queue,
-    lang: input.lang,
+    customerId: id(input.customerId),
+    queue: id(input.queue),
+    lang: id(input.lang),
   };
 }
 
@@ -50,6 +54,8 @@ export class Ingest {
     private readonly commands: Commands,
     private readonly clock: () => number,
     private readonly onResult: (result: IngestResult) => void = () => {},
+    /** Keys the pseudonyms of ids that carry PII; every process sharing a store must use the same. */
+    private readonly idKey: string = randomBytes(32).toString('hex'),
   ) {}
 
   async turn(raw: unknown): Promise<IngestResult> {
@@ -62,8 +68,9 @@ export class Ingest {
     const parsed = EndInputSchema.safeParse(raw);
     if (!parsed.success) return invalidInput(parsed.error, '(turn)');
     try {
-      const ended = await this.commands.end(parsed.data.conversationId);
-      if (!ended) return rejection('unknown', 'conversationId', `no conversation ${parsed.data.conversationId}`);
+      const conversationId = redactId(parsed.data.conversationId, this.idKey);
+      const ended = await this.commands.end(conversationId);
+      if (!ended) return rejection('unknown', 'conversationId', `no conversation ${conversationId}`);
       return { ok: true, conversationId: ended.id, endedAt: ended.endedAt };
     } catch (error) {
       return rejection('unavailable', 'conversationId', `the conversation could not be ended: ${(error as Error).message}; retry`);
@@ -74,7 +81,7 @@ export class Ingest {
     const parsed = TurnInputSchema.safeParse(raw);
     if (!parsed.success) return invalidInput(parsed.error, '(turn)');
     const now = this.clock();
-    const turn = toTurn(parsed.data, now);
+    const turn = toTurn(parsed.data, now, this.idKey);
     // Clocks drift and time zones get mixed up, but a turn a day ahead of this server is an error.
     if (turn.at > now + MAX_AHEAD_MS) return invalid([{ field: 'at', message: `must not be more than a day ahead of the server's clock (${new Date(now).toISOString()})` }]);
     try {

@@ -1,4 +1,5 @@
 import { summarize, type Conversation } from '../domain/conversation.ts';
+import { redactText } from '../domain/pii.ts';
 import { z } from 'zod';
 import type { QualityConfig } from './config.ts';
 import type { Scorecard, ScorecardCriterion } from '../domain/quality.ts';
@@ -45,6 +46,15 @@ export const ScorecardEditSchema = z.strictObject({
   status: z.enum(['draft', 'final']).optional(),
 });
 export type ScorecardEdit = z.infer<typeof ScorecardEditSchema>;
+
+/** QA's free text (the comment, each criterion's note) with PII redacted, before it is stored. */
+export function redactScorecardEdit(edit: ScorecardEdit): ScorecardEdit {
+  return {
+    ...edit,
+    comment: edit.comment === undefined ? undefined : redactText(edit.comment),
+    criteria: edit.criteria?.map((c) => (c.note === undefined ? c : { ...c, note: redactText(c.note) })),
+  };
+}
 
 export class UnknownCriterionError extends Error {
   constructor(readonly ids: string[]) {

@@ -6,6 +6,7 @@ import type { Commands } from '../commands.ts';
 import type { AgentClientToServer, AgentServerToClient, NoEvents, SupervisorClientToServer, SupervisorServerToClient } from '../contract/index.ts';
 import { summarize, viewOf } from '../domain/conversation.ts';
 import { IdSchema, visibleText } from '../ingest/schema.ts';
+import { redactText } from '../domain/pii.ts';
 import type { Store } from '../store/index.ts';
 import { handlersFor, onConnection, type SocketLimits } from './handlers.ts';
 import { agentRoom, SUPERVISORS, watchRoom, type Namespaces, type SocketData } from './rooms.ts';
@@ -30,8 +31,8 @@ export interface RealtimeDeps {
 const ConversationRef = z.strictObject({ conversationId: IdSchema });
 const AlertRef = z.strictObject({ alertId: IdSchema });
 const PromptFeedbackEvent = z.strictObject({ conversationId: IdSchema, promptId: IdSchema, feedback: z.enum(['used', 'dismissed']) });
-const AssignEvent = z.strictObject({ alertId: IdSchema, to: z.string({ error: 'must be a string' }).trim().min(1, 'must name a supervisor').max(100, 'must be at most 100 characters') });
-const WhisperEvent = z.strictObject({ conversationId: IdSchema, text: visibleText(MAX_WHISPER_CHARS).transform((t) => t.trim()) });
+const AssignEvent = z.strictObject({ alertId: IdSchema, to: z.string({ error: 'must be a string' }).trim().min(1, 'must name a supervisor').max(100, 'must be at most 100 characters').transform(redactText) });
+const WhisperEvent = z.strictObject({ conversationId: IdSchema, text: visibleText(MAX_WHISPER_CHARS).transform((t) => redactText(t.trim())) });
 
 const ok = <T>(data: T) => ({ ok: true as const, data });
 const noSuch = (what: string) => refusal('not_found', `no such ${what}`);

@@ -26,17 +26,20 @@ export async function scoreOffline(
   await pipeline.start();
   const ingest = new Ingest(pipeline, commands, () => now);
   const rejected: (Refusal & { index: number })[] = [];
+  // The id as stored: a pseudonym when the id carries PII.
+  let storedId = conversationId;
   for (const [index, turn] of turns.entries()) {
     if (turn.at !== undefined) now = typeof turn.at === 'number' ? turn.at : Date.parse(turn.at);
     const result = await ingest.turn(turn);
-    if (!result.ok) rejected.push({ ...result, index });
+    if (result.ok) storedId = result.conversationId;
+    else rejected.push({ ...result, index });
     // Each turn is through the rules before the clock moves on to the next one's time.
     await pipeline.idle();
     onTurn();
   }
   await ingest.end({ conversationId });
   await pipeline.queue.close();
-  const conversation = await store.get(conversationId);
+  const conversation = await store.get(storedId);
   if (!conversation) throw new Error(`no turn of ${conversationId} was accepted: ${JSON.stringify(rejected[0]?.errors)}`);
   return { conversation, rejected };
 }
