@@ -11,6 +11,7 @@ import { apiRoutes } from './api/routes.ts';
 import { TokenService } from './auth/tokens.ts';
 import { openBackend } from './backend.ts';
 import { ROOT, type Config } from './config.ts';
+import { isRedisUnavailable } from './redis/index.ts';
 import { Ingest } from './ingest/accept.ts';
 import { adapterRoutes } from './ingest/adapters/http.ts';
 import { offlineScoringFor } from './ingest/adapters/offline.ts';
@@ -44,8 +45,12 @@ const CLIENT_DIST = path.join(ROOT, 'client', 'dist');
 /** Room for a 500-turn batch of long turns; larger bodies get a 413 that says so. */
 const BODY_LIMIT = '4mb';
 
+/** Seconds a 503 asks the sender to wait before retrying. */
+const RETRY_AFTER_S = 2;
+
 const jsonErrors: ErrorRequestHandler = (error: { type?: string; status?: number; message?: string }, _req, res, _next) => {
   if (error.type === 'entity.parse.failed') res.status(400).json({ ok: false, code: 'invalid', errors: [{ field: '(body)', message: `not valid JSON: ${error.message}` }] });
+  else if (isRedisUnavailable(error)) res.status(503).set('Retry-After', String(RETRY_AFTER_S)).json({ ok: false, code: 'unavailable', message: 'the store is unreachable; retry shortly' });
   else if (error.type === 'entity.too.large') res.status(413).json({ ok: false, code: 'invalid', errors: [{ field: '(body)', message: `body larger than ${BODY_LIMIT}` }] });
   else res.status(error.status ?? 500).json({ ok: false, error: error.status ? error.message : 'internal error' });
 };
@@ -68,8 +73,9 @@ export function scorerFor(config: Config, onBatch?: ScorerOptions['onBatch']): P
 /** Wires the pieces together from the configuration: scorer, store, pipeline, HTTP and sockets. */
 export async function createRapport(config: Config, log: Logger, clock: () => number = Date.now): Promise<Rapport> {
   const metrics = new Metrics();
+  // Redis first: an unreachable one fails the start in seconds, before the model loads.
+  const backend = await openBackend(config, log);
   const scorer = await scorerFor(config, (model, size, ms) => metrics.observeBatch(model, size, ms));
-  const backend = openBackend(config, log);
   const { store, queue } = backend;
   const tokens = new TokenService(config.secret);
   const pipeline = new Pipeline({
@@ -96,7 +102,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   if (config.summaryDir) writeSummariesOnEnd(pipeline, config.summaryDir, clock, log);
   const { url: webhookUrl, ...webhook } = config.webhook;
   const onWebhookError = (err: unknown) => log.error({ err }, 'webhook delivery failed');
-  const webhooks = webhookUrl ? startWebhooks({ pipeline, tokens, clock, queue: webhookQueueFor(config.redisUrl), url: webhookUrl, ...webhook, onError: onWebhookError }) : undefined;
+  const webhooks = webhookUrl ? startWebhooks({ pipeline, tokens, clock, queue: await webhookQueueFor(config.redisUrl), url: webhookUrl, ...webhook, onError: onWebhookError }) : undefined;
   if (webhooks) app.use(webhooks.routes);
   app.use(apiRoutes({ store, pipeline, tokens, metrics, clock, models: scorer.models }));
   app.use(qualityRoutes({ store, pipeline, tokens, config: config.quality, clock }));

@@ -5,12 +5,22 @@ import { startDemo } from './demo/replay.ts';
 
 const log = pino({ level: process.env.RAPPORT_LOG_LEVEL ?? 'info' }, pino.destination(2));
 
+/** A shutdown that has not finished in this time (a dependency hanging) exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 8000;
+
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env);
   if (config.help) {
     console.log(`rapport server\n\n${usage()}`);
     return;
   }
+  // A signal during start-up stops at once: nothing has been accepted yet.
+  let shutdown: (signal: string) => void = (signal) => {
+    log.info({ signal }, 'stopped while starting');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
   const rapport = await createRapport(config, log.child({}, { level: config.logLevel }));
   let stopDemo: (() => void) | undefined;
   if (config.demo) {
@@ -29,17 +39,25 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   }
-  const shutdown = async (signal: string) => {
+  shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
     stopDemo?.();
-    await rapport.close();
-    process.exit(0);
+    setTimeout(() => {
+      log.error({ signal }, `shutdown did not finish within ${SHUTDOWN_DEADLINE_MS} ms; exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    rapport.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {
-  log.fatal(error instanceof Error ? error.message : String(error));
+  // Plain text: this is what an operator reads when the server does not come up.
+  console.error(`rapport: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

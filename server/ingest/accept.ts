@@ -10,7 +10,7 @@ import { describe, EndInputSchema, TurnInputSchema, type Rejection, type TurnInp
  * later, with the same turnId) scoring saturated or the store unavailable.
  */
 export type RejectionCode = 'invalid' | 'ended' | 'unknown' | 'saturated' | 'unavailable';
-export type Refusal = { ok: false; code: RejectionCode } & Rejection;
+export type Refusal = { ok: false; code: RejectionCode; message?: string } & Rejection;
 export type IngestResult = ({ ok: true } & AcceptResult) | Refusal;
 export type EndResult = { ok: true; conversationId: string; endedAt?: number } | Refusal;
 
@@ -32,7 +32,7 @@ export function toTurn(input: TurnInput, now: number): Turn {
 }
 
 function rejection(code: RejectionCode, field: string, message: string): Refusal {
-  return { ok: false, code, errors: [{ field, message }] };
+  return { ok: false, code, message, errors: [{ field, message }] };
 }
 
 /** The single door every adapter (HTTP, socket, file formats) ends in: validate, redact, accept. */
@@ -70,7 +70,7 @@ export class Ingest {
       if (error instanceof ConversationEndedError) return rejection('ended', 'conversationId', error.message);
       if (error instanceof SaturatedError) return rejection('saturated', '(turn)', error.message);
       // Anything else (the store failing) is the sender's cue to retry; a repeated turnId is harmless.
-      return rejection('unavailable', '(turn)', `the turn could not be stored: ${(error as Error).message}; retry with the same turnId`);
+      return rejection('unavailable', '(turn)', `the turn could not be stored (${(error as Error).message}); retry with the same turnId`);
     }
   }
 }

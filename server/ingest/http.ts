@@ -5,6 +5,8 @@ import type { Ingest, IngestResult, Refusal, RejectionCode } from './accept.ts';
 import { MAX_BATCH } from './schema.ts';
 
 const STATUS: Record<RejectionCode, number> = { invalid: 400, ended: 409, unknown: 404, saturated: 503, unavailable: 503 };
+/** Seconds a sender refused with 503 (saturated, store unavailable) should wait before resending. */
+const RETRY_AFTER_S = 2;
 
 export function statusOf(results: readonly IngestResult[]): number {
   const rejected = results.filter((r): r is Refusal => !r.ok);
@@ -31,6 +33,7 @@ export function ingestRoutes(ingest: Ingest, tokens: TokenService): Router {
     // One after another, so that turns of one conversation keep the order they were sent in.
     for (const raw of items) results.push(await ingest.turn(raw));
     const status = statusOf(results);
+    if (status === 503) res.set('Retry-After', String(RETRY_AFTER_S));
     if (!Array.isArray(body)) {
       res.status(status).json(results[0]);
       return;
@@ -41,7 +44,9 @@ export function ingestRoutes(ingest: Ingest, tokens: TokenService): Router {
 
   router.post('/api/conversations/:id/end', requireRole(tokens, ['ingest', 'supervisor']), async (req, res) => {
     const result = await ingest.end({ ...(req.body ?? {}), conversationId: req.params.id });
-    res.status(result.ok ? 200 : STATUS[result.code]).json(result);
+    const status = result.ok ? 200 : STATUS[result.code];
+    if (status === 503) res.set('Retry-After', String(RETRY_AFTER_S));
+    res.status(status).json(result);
   });
   return router;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Pipeline } from '../pipeline.ts';
-import { connectRedis } from '../store/index.ts';
+import { connectRedis } from '../redis/index.ts';
 import { WebhookDispatcher } from './dispatcher.ts';
 import { watchPipeline } from './events.ts';
 import { webhookRoutes } from './http.ts';
@@ -14,8 +14,8 @@ export { RedisWebhookQueue } from './redis-queue.ts';
 export { SIGNATURE_HEADER, sign, verify } from './signature.ts';
 
 /** Durable in Redis when Redis is configured (deliveries survive restarts, processes share them), else in memory. */
-export function webhookQueueFor(redisUrl: string | undefined): WebhookQueue {
-  return redisUrl ? new RedisWebhookQueue(connectRedis(redisUrl, 'webhooks')) : new MemoryWebhookQueue();
+export async function webhookQueueFor(redisUrl: string | undefined): Promise<WebhookQueue> {
+  return redisUrl ? new RedisWebhookQueue(await connectRedis(redisUrl, 'webhooks', { queueWhileOffline: true })) : new MemoryWebhookQueue();
 }
 
 export interface WebhooksOptions {
