@@ -8,6 +8,10 @@ const log = pino({ level: process.env.RAPPORT_LOG_LEVEL ?? 'info' }, pino.destin
 /** A shutdown that has not finished in this time (a dependency hanging) exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 8000;
 
+// With Redis down, store calls fail at once instead of waiting; a handler that lets one escape must
+// not take every live conversation down with it.
+process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection (the process goes on)'));
+
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env);
   if (config.help) {

@@ -31,7 +31,8 @@ export class DeadlineTicker {
     this.pipeline.on('conversation', this.track);
     for (const c of await this.store.list({ status: 'live' })) this.track(c);
     if (interval) {
-      this.timer = setInterval(() => void this.tick(), this.config.tickSeconds * 1000);
+      // A tick that fails (the store unreachable) leaves the deadlines armed: the next tick tries again.
+      this.timer = setInterval(() => void this.tick().catch(() => {}), this.config.tickSeconds * 1000);
       this.timer.unref();
     }
   }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createClient } from 'redis';
+import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../../server/auth/tokens.ts';
 import { ROOT } from '../../server/config.ts';
@@ -74,6 +75,12 @@ describe('Rapport on Redis: outages and keys', () => {
     expect(read.status).toBe(503);
     expect(read.headers.get('retry-after')).toBe('2');
     expect(await read.json()).toMatchObject({ ok: false, code: 'unavailable' });
+
+    // A screen connecting meanwhile (its snapshot read fails) does not take the process down.
+    const socket = connect(`${rapport.url}/agent`, { auth: { token: agent.slice('Bearer '.length) }, transports: ['websocket'], reconnection: false });
+    await new Promise((r) => setTimeout(r, 1000));
+    socket.disconnect();
+    expect(rapport.alive).toBe(true);
 
     await redis.restart();
     // The turn accepted before the outage is scored; the refused one, resent, is accepted.
