@@ -15,7 +15,7 @@ export type RedisClient = ReturnType<typeof createClient>;
 /** A start-up that cannot reach Redis in this time fails, naming the URL, instead of waiting forever. */
 export const CONNECT_DEADLINE_MS = 3000;
 /** No command waits longer than this to be sent; requests answer 503 instead of hanging. */
-export const COMMAND_TIMEOUT_MS = 1500;
+const COMMAND_TIMEOUT_MS = 1500;
 const RECONNECT_MAX_DELAY_MS = 1000;
 
 export interface ConnectOptions {
@@ -29,7 +29,7 @@ export interface ConnectOptions {
 }
 
 /** The URL without its password, for messages and logs. */
-export function describeUrl(url: string): string {
+function describeUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

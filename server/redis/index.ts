@@ -1,2 +1,2 @@
-export { closeRedis, COMMAND_TIMEOUT_MS, connectRedis, CONNECT_DEADLINE_MS, describeUrl, isRedisUnavailable, type RedisClient } from './client.ts';
+export { closeRedis, connectRedis, CONNECT_DEADLINE_MS, isRedisUnavailable, type RedisClient } from './client.ts';
 export { idSegment } from './keys.ts';
