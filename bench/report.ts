@@ -148,7 +148,7 @@ function verdict(live: LiveResult | undefined): string[] {
   const redis = readResult<LiveResult>('live-redis');
   if (redis) {
     const ratio = redis.runs.find((r) => r.model === BENCH_MODEL)?.steps.find((s) => s.conversations === TARGET_N)?.ratio;
-    const share = ratio === undefined ? '' : `, ${fmt(ratio * 100)}% of the raw model limit at that load`;
+    const share = ratio === undefined ? '' : `; throughput ${fmt(ratio * 100)}% of the raw model limit at that load`;
     const shared = Math.max(redis.machine.loadBefore, redis.machine.loadAfter ?? 0) > BUSY_LOAD_PER_CORE * redis.machine.cores ? ' on a shared, busy machine' : '';
     lines.push(`- Same p99 with the Redis store (${redis.date.slice(0, 10)}${shared}): ${p99At(redis, BENCH_MODEL)}${share}.`);
   }
