@@ -66,8 +66,13 @@ const EXPERIMENTS = [
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2'];
 
+/** Above this 1-minute load average per core the machine was doing other work during the run. */
+const BUSY_LOAD_PER_CORE = 0.75;
+
 function machineLine(m: Machine): string {
-  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, onnxruntime-node ${m.onnxruntime}; 1-minute load average ${m.loadBefore.toFixed(2)} at the start, ${m.loadAfter?.toFixed(2) ?? '?'} at the end`;
+  const busy = Math.max(m.loadBefore, m.loadAfter ?? 0) > BUSY_LOAD_PER_CORE * m.cores;
+  const shared = busy ? ' — **the machine was shared with other work during this run**, so latencies are pessimistic' : '';
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, onnxruntime-node ${m.onnxruntime}; 1-minute load average ${m.loadBefore.toFixed(2)} at the start, ${m.loadAfter?.toFixed(2) ?? '?'} at the end${shared}`;
 }
 
 function liveTableMd(rows: StepRow[]): string {
@@ -141,7 +146,12 @@ function verdict(live: LiveResult | undefined): string[] {
     );
   }
   const redis = readResult<LiveResult>('live-redis');
-  if (redis) lines.push(`- Same p99 with the Redis store (${redis.date.slice(0, 10)}): ${p99At(redis, BENCH_MODEL)}.`);
+  if (redis) {
+    const ratio = redis.runs.find((r) => r.model === BENCH_MODEL)?.steps.find((s) => s.conversations === TARGET_N)?.ratio;
+    const share = ratio === undefined ? '' : `; throughput ${fmt(ratio * 100)}% of the raw model limit at that load`;
+    const shared = Math.max(redis.machine.loadBefore, redis.machine.loadAfter ?? 0) > BUSY_LOAD_PER_CORE * redis.machine.cores ? ' on a shared, busy machine' : '';
+    lines.push(`- Same p99 with the Redis store (${redis.date.slice(0, 10)}${shared}): ${p99At(redis, BENCH_MODEL)}${share}.`);
+  }
   for (const r of live.runs) if (r.memory) lines.push(`- RSS of the server at ${r.memory.conversations} live conversations, ${r.model}: **${r.memory.server.peakRssMiB} MiB** peak.`);
   return lines;
 }

@@ -13,6 +13,7 @@ import { TokenService } from './auth/tokens.ts';
 import type { Commands } from './commands.ts';
 import { compose } from './compose.ts';
 import { ROOT, type Config } from './config.ts';
+import { isRedisUnavailable } from './redis/index.ts';
 import { Ingest } from './ingest/accept.ts';
 import { adapterRoutes } from './ingest/adapters/http.ts';
 import { ingestRoutes } from './ingest/http.ts';
@@ -45,10 +46,14 @@ const CLIENT_DIST = path.join(ROOT, 'client', 'dist');
 /** Room for a 500-turn batch of long turns; larger bodies get a 413 that says so. */
 const BODY_LIMIT = '4mb';
 
+/** Seconds a 503 asks the sender to wait before retrying. */
+const RETRY_AFTER_S = 2;
+
 const jsonErrors =
   (log: Logger): ErrorRequestHandler =>
   (error: { type?: string; status?: number; message?: string }, req, res, _next) => {
     if (error.type === 'entity.parse.failed') refuse(res, invalid([{ field: '(body)', message: `not valid JSON: ${error.message}` }]));
+    else if (isRedisUnavailable(error)) refuse(res, refusal('unavailable', 'the store is unreachable; retry shortly', undefined, RETRY_AFTER_S));
     else if (error.type === 'entity.too.large') refuse(res, refusal('too_large', `body larger than ${BODY_LIMIT}`, [{ field: '(body)', message: `body larger than ${BODY_LIMIT}` }]));
     else if (error.status && error.status < 500) refuse(res, refusal('invalid', error.message ?? 'bad request'));
     else {
@@ -82,7 +87,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   // Where every stored change goes, in this order.
   const { url: webhookUrl, ...webhook } = config.webhook;
   const onWebhookError = (err: unknown) => log.error({ err }, 'webhook delivery failed');
-  const webhooks = webhookUrl ? startWebhooks({ tokens, clock, queue: backend.webhookQueue(), url: webhookUrl, ...webhook, onError: onWebhookError }) : undefined;
+  const webhooks = webhookUrl ? startWebhooks({ tokens, clock, queue: await backend.webhookQueue(), url: webhookUrl, ...webhook, onError: onWebhookError }) : undefined;
   const deadlines = new DeadlineTicker(store, config.quality.acknowledge, clock);
   const failures: Publisher = { publish: (o) => o.kind === 'failed' && log.error({ err: o.error, conversationId: o.conversationId }, 'turn processing failed') };
   const publisher = publishTo(

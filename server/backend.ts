@@ -5,7 +5,8 @@ import type { ServerOptions } from 'socket.io';
 import { RateLimits } from './auth/limits.ts';
 import type { Config } from './config.ts';
 import { InProcessQueue, RedisStreamQueue, type TurnQueue } from './queue/index.ts';
-import { connectRedis, DAY_MS, MemoryStore, RedisStore, type Store } from './store/index.ts';
+import { closeRedis, connectRedis } from './redis/index.ts';
+import { DAY_MS, MemoryStore, RedisStore, type Store } from './store/index.ts';
 import { MemoryWebhookQueue, RedisWebhookQueue, type WebhookQueue } from './webhooks/index.ts';
 
 /**
@@ -20,7 +21,7 @@ export interface Backend {
   /** Rate limits, shared by every process in Redis mode. */
   limits: RateLimits;
   /** The webhook deliveries' queue, opened only when webhooks are configured: durable in Redis (deliveries survive restarts, processes share them), else in memory. */
-  webhookQueue(): WebhookQueue;
+  webhookQueue(): Promise<WebhookQueue>;
   /** Closes the connections the store and queue do not own; after they are closed. */
   close(): Promise<void>;
 }
@@ -32,44 +33,42 @@ export interface Backend {
  */
 const SOCKET_STREAM_MAX_LEN = 50_000;
 
-export function openBackend(config: Config, log: Logger): Backend {
+/** Connects to Redis when configured; rejects within a few seconds, naming the URL, when it cannot. */
+export async function openBackend(config: Config, log: Logger): Promise<Backend> {
   if (!config.redisUrl) {
-    return { store: new MemoryStore(), queue: new InProcessQueue(), limits: new RateLimits(config.rateLimits), webhookQueue: () => new MemoryWebhookQueue(), close: async () => {} };
+    return { store: new MemoryStore(), queue: new InProcessQueue(), limits: new RateLimits(config.rateLimits), webhookQueue: async () => new MemoryWebhookQueue(), close: async () => {} };
   }
   const url = config.redisUrl;
-  const clients = {
-    store: connectRedis(url, 'store'),
-    queue: connectRedis(url, 'queue'),
-    queueReader: connectRedis(url, 'queue-reader'),
-    adapter: connectRedis(url, 'socket.io'),
-  };
-  // One line when a connection goes down and one when it is back, not one per reconnect attempt.
-  for (const [name, client] of Object.entries(clients)) {
-    let down = false;
-    client.on('error', (error: Error) => {
-      if (!down) log.warn({ connection: name, err: error.message }, 'redis unreachable; reconnecting, commands wait');
-      down = true;
-    });
-    client.on('ready', () => {
-      if (down) log.info({ connection: name }, 'redis reachable again');
-      down = false;
-    });
+  const opened = await Promise.allSettled([
+    connectRedis(url, 'store', { log }),
+    connectRedis(url, 'queue', { log }),
+    connectRedis(url, 'queue-reader', { log }),
+    // The adapter's read loop retries at once on a failure: its commands wait for the reconnect instead.
+    connectRedis(url, 'socket.io', { log, queueWhileOffline: true }),
+  ]);
+  const clients = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const failed = opened.find((o) => o.status === 'rejected');
+  if (failed) {
+    for (const client of clients) client.destroy();
+    throw failed.reason;
   }
+  const [storeClient, queueClient, readerClient, adapterClient] = clients as [(typeof clients)[0], (typeof clients)[0], (typeof clients)[0], (typeof clients)[0]];
   // Rate limits fall back to per-process limits while Redis is away, so this client never queues commands.
   const limiter = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: (attempt) => Math.min(attempt * 100, 1000) } });
   limiter.on('error', () => {});
   void limiter.connect().catch(() => undefined);
-  const store = new RedisStore(clients.store, { retentionMs: config.retentionDays * DAY_MS, liveTtlMs: DAY_MS });
-  const queue = new RedisStreamQueue(clients.queue, clients.queueReader, log, { shards: config.streamShards });
+  const store = new RedisStore(storeClient, { retentionMs: config.retentionDays * DAY_MS, liveTtlMs: DAY_MS });
+  const queue = new RedisStreamQueue(queueClient, readerClient, log, { shards: config.streamShards });
   return {
     store,
     queue,
     limits: new RateLimits(config.rateLimits, limiter),
-    adapter: createAdapter(clients.adapter, { streamName: 'rapport:socket.io', sessionKeyPrefix: 'rapport:sio:session:', maxLen: SOCKET_STREAM_MAX_LEN }),
-    webhookQueue: () => new RedisWebhookQueue(connectRedis(url, 'webhooks')),
+    adapter: createAdapter(adapterClient, { streamName: 'rapport:socket.io', sessionKeyPrefix: 'rapport:sio:session:', maxLen: SOCKET_STREAM_MAX_LEN }),
+    // Webhook events wait out a short blip instead of being dropped.
+    webhookQueue: async () => new RedisWebhookQueue(await connectRedis(url, 'webhooks', { log, queueWhileOffline: true })),
     async close() {
-      clients.queue.disconnect();
-      clients.adapter.disconnect();
+      await closeRedis(queueClient);
+      await closeRedis(adapterClient);
       limiter.destroy();
     },
   };

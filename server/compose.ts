@@ -85,8 +85,9 @@ export interface Composition {
 
 /** Everything a Rapport server process scores and keeps state with. */
 export async function compose(config: Config, log: Logger, clock: () => number, onBatch?: ScorerOptions['onBatch']): Promise<Composition> {
+  // Redis first: an unreachable one fails the start in seconds, before the model loads.
+  const backend = await openBackend(config, log);
   const scorer = await scorerFor(config, onBatch);
-  const backend = openBackend(config, log);
   const parts = pipelineParts(config, scorer);
   return {
     scorer,

@@ -4,6 +4,9 @@ import { startDemo } from './demo/replay.ts';
 import { demoWelcome } from './demo/welcome.ts';
 import { createLogger } from './log.ts';
 
+/** A shutdown that has not finished in this time (a dependency hanging) exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 8000;
+
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2));
   if (config.help) {
@@ -16,20 +19,34 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason: unknown) => {
     log.fatal({ err: reason }, 'unhandled promise rejection (a bug: please report it); the server keeps running');
   });
+  // A signal during start-up stops at once: nothing has been accepted yet.
+  let shutdown: (signal: string) => void = (signal) => {
+    log.info({ signal }, 'stopped while starting');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
   const rapport = await createRapport(config, log);
   let stopDemo: (() => void) | undefined;
   if (config.demo) {
     stopDemo = startDemo(rapport.ingest, log, { turnGapMs: 3500, staggerMs: 2500, pauseBetweenRoundsMs: 15_000 });
     console.log(await demoWelcome(rapport.url, rapport.tokens));
   }
-  const shutdown = async (signal: string) => {
+  shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
     stopDemo?.();
-    await rapport.close();
-    process.exit(0);
+    setTimeout(() => {
+      log.error({ signal }, `shutdown did not finish within ${SHUTDOWN_DEADLINE_MS} ms; exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    rapport.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 /** A start-up failure as one sentence saying what to do, not a log record or a stack. */

@@ -45,7 +45,7 @@ function rejection(code: RefusalCode, field: string, message: string): Refusal {
 const MAX_AHEAD_MS = 24 * 3_600_000;
 
 /** What a sender is told to wait before resending a turn that could not be taken now. */
-const RETRY_AFTER_S = 1;
+const RETRY_AFTER_S = 2;
 
 /** The single door every adapter (HTTP, socket, file formats) ends in: validate, redact, accept. */
 export class Ingest {
@@ -90,7 +90,7 @@ export class Ingest {
       if (error instanceof ConversationEndedError) return rejection('ended', 'conversationId', error.message);
       if (error instanceof SaturatedError) return rejection('saturated', '(turn)', error.message);
       // Anything else (the store failing) is the sender's cue to retry; a repeated turnId is harmless.
-      return rejection('unavailable', '(turn)', `the turn could not be stored: ${(error as Error).message}; retry with the same turnId`);
+      return rejection('unavailable', '(turn)', `the turn could not be stored (${(error as Error).message}); retry with the same turnId`);
     }
   }
 }

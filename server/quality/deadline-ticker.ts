@@ -42,7 +42,8 @@ export class DeadlineTicker implements Publisher {
     this.port = port;
     for (const conversation of await this.store.list({ status: 'live' })) this.track(conversation);
     if (interval) {
-      this.timer = setInterval(() => void this.tick(), this.config.tickSeconds * 1000);
+      // A tick that fails (the store unreachable) leaves the deadlines armed: the next tick tries again.
+      this.timer = setInterval(() => void this.tick().catch(() => {}), this.config.tickSeconds * 1000);
       this.timer.unref();
     }
   }

@@ -1,18 +1,17 @@
-import { createHash } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
 import type { Conversation } from '../domain/conversation.ts';
+import { closeRedis, idSegment, type RedisClient } from '../redis/index.ts';
 import { matches, type Change, type ConversationQuery, type Store } from './store.ts';
 
 /**
  * The production store: conversation state shared by every Rapport process through Redis.
  *
- * Key layout (all under `rapport:`):
- *   conv:<id>          hash { rev, doc }: the whole aggregate as JSON and a revision for optimistic locking
- *   conversations      zset of every conversation id, scored by start time
- *   live / ended       zsets of ids by start time, one per status
- *   agent:<agentId>    zset of that agent's conversation ids by start time
- *   alert:<alertId>    string: the conversation the alert belongs to
- *   revoked:<hash>     a revoked token id (hashed: ids are not key material), until the token's expiry
+ * Key layout (all under `rapport:`; <h(x)> is `idSegment(x)`, never the raw id):
+ *   conv:<h(id)>        hash { rev, doc }: the whole aggregate as JSON and a revision for optimistic locking
+ *   conversations       zset of every conversation id, scored by start time
+ *   live / ended        zsets of ids by start time, one per status
+ *   agent:<h(agentId)>  zset of that agent's conversation ids by start time
+ *   alert:<h(alertId)>  string: the conversation the alert belongs to
+ *   revoked:<h(jti)>    a revoked token id, until the token's expiry
  *
  * Expiry: a live conversation's keys live `liveTtlMs` from its last change (an abandoned call does not
  * stay on the wall forever); an ended one is kept `retentionMs` for QA. Index zsets cannot expire per
@@ -29,13 +28,13 @@ export interface RedisStoreOptions {
 export const DAY_MS = 24 * 60 * 60 * 1000;
 const PREFIX = 'rapport:';
 const key = {
-  conv: (id: string) => `${PREFIX}conv:${id}`,
+  conv: (id: string) => `${PREFIX}conv:${idSegment(id)}`,
   all: `${PREFIX}conversations`,
   live: `${PREFIX}live`,
   ended: `${PREFIX}ended`,
-  agent: (id: string) => `${PREFIX}agent:${id}`,
-  alert: (id: string) => `${PREFIX}alert:${id}`,
-  revoked: (jti: string) => `${PREFIX}revoked:${createHash('sha256').update(jti).digest('base64url')}`,
+  agent: (id: string) => `${PREFIX}agent:${idSegment(id)}`,
+  alert: (id: string) => `${PREFIX}alert:${idSegment(id)}`,
+  revoked: (jti: string) => `${PREFIX}revoked:${idSegment(jti)}`,
 };
 
 /**
@@ -76,31 +75,16 @@ export class ConcurrentUpdateError extends Error {
   }
 }
 
-/**
- * A connection with Rapport's settings: it reconnects forever, and commands issued while Redis is
- * unreachable wait for the reconnect instead of failing, so a restart of redis-server is ridden out
- * (a request in flight takes longer; a sender that gives up resends, and a resent turn is a duplicate).
- * /healthz does not wait: it reports the outage.
- */
-export function connectRedis(url: string, name: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
-    connectionName: `rapport:${name}`,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
-    maxRetriesPerRequest: null,
-    ...options,
-  });
-}
-
 export class RedisStore implements Store {
   readonly kind = 'redis';
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly o: RedisStoreOptions,
   ) {}
 
   async get(id: string): Promise<Conversation | undefined> {
-    const doc = await this.redis.hget(key.conv(id), 'doc');
+    const doc = await this.redis.hGet(key.conv(id), 'doc');
     return doc === null ? undefined : (JSON.parse(doc) as Conversation);
   }
 
@@ -110,7 +94,7 @@ export class RedisStore implements Store {
 
   async update<T>(id: string, change: (current: Conversation | undefined) => Change<T>): Promise<T> {
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-      const [rev, doc] = await this.redis.hmget(key.conv(id), 'rev', 'doc');
+      const [rev, doc] = await this.redis.hmGet(key.conv(id), ['rev', 'doc']);
       const { conversation, result } = change(doc ? (JSON.parse(doc) as Conversation) : undefined);
       if (!conversation) return result;
       if (conversation.id !== id) throw new Error(`update of ${id} returned conversation ${conversation.id}`);
@@ -126,7 +110,7 @@ export class RedisStore implements Store {
     const found: Conversation[] = [];
     // Pages of ids newest first, until the limit is met or the index runs out.
     for (let offset = 0; q.limit === undefined || found.length < q.limit; offset += PAGE) {
-      const ids = await this.redis.zrange(index, max, min, 'BYSCORE', 'REV', 'LIMIT', offset, PAGE);
+      const ids = await this.redis.zRange(index, max, min, { BY: 'SCORE', REV: true, LIMIT: { offset, count: PAGE } });
       if (ids.length === 0) break;
       const docs = await this.fetch(ids);
       const expired = ids.filter((_, i) => docs[i] === null);
@@ -150,7 +134,7 @@ export class RedisStore implements Store {
 
   async revokeToken(jti: string, untilMs: number): Promise<void> {
     const ttl = Math.ceil(untilMs - Date.now());
-    if (ttl > 0) await this.redis.set(key.revoked(jti), '1', 'PX', ttl);
+    if (ttl > 0) await this.redis.set(key.revoked(jti), '1', { expiration: { type: 'PX', value: ttl } });
   }
 
   async isTokenRevoked(jti: string): Promise<boolean> {
@@ -165,23 +149,18 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis);
   }
 
   private async fetch(ids: string[]): Promise<(string | null)[]> {
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hget(key.conv(id), 'doc');
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, doc]) => {
-      if (error) throw error;
-      return doc as string | null;
-    });
+    // Issued in one tick, so node-redis writes them as one pipeline.
+    return Promise.all(ids.map((id) => this.redis.hGet(key.conv(id), 'doc')));
   }
 
   /** Drops expired conversations from every index they may be in. */
   private async forget(index: string, ids: string[]): Promise<void> {
     const multi = this.redis.multi();
-    for (const k of new Set([index, key.all, key.live, key.ended])) multi.zrem(k, ...ids);
+    for (const k of new Set([index, key.all, key.live, key.ended])) multi.zRem(k, ids);
     await multi.exec();
   }
 
@@ -189,6 +168,6 @@ export class RedisStore implements Store {
     const ttl = c.status === 'ended' ? this.o.retentionMs : this.o.liveTtlMs;
     const keys = [key.conv(c.id), key.all, key.live, key.ended, key.agent(c.agentId ?? ''), ...c.alerts.map((a) => key.alert(a.id))];
     const args = [expectedRev, JSON.stringify(c), c.id, c.status, String(c.startedAt), c.agentId === undefined ? '0' : '1', String(ttl)];
-    return (await this.redis.eval(SAVE_SCRIPT, keys.length, ...keys, ...args)) as number;
+    return (await this.redis.eval(SAVE_SCRIPT, { keys, arguments: args })) as number;
   }
 }

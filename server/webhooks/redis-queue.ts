@@ -1,9 +1,11 @@
-import type { Redis } from 'ioredis';
+import { closeRedis, idSegment, type RedisClient } from '../redis/index.ts';
 import { LOG_LIMIT, type Delivery, type DeliveryAttempt, type WebhookQueue } from './queue.ts';
 
 const PREFIX = 'rapport:webhooks:';
 const KEYS = { due: `${PREFIX}due`, dead: `${PREFIX}dead`, log: `${PREFIX}log`, pending: `${PREFIX}pending` };
-const lane = (conversationId: string) => `${PREFIX}lane:${conversationId}`;
+/** A lane's name in the due set and in its key: hashed, so conversation ids never appear in key names. */
+const laneName = (conversationId: string) => idSegment(conversationId);
+const lane = (name: string) => `${PREFIX}lane:${name}`;
 
 /*
  * Lua, so that each step is atomic across processes. A lane is a list of deliveries (head first); the
@@ -63,16 +65,17 @@ export class RedisWebhookQueue implements WebhookQueue {
 
   /** `leaseMs`: how long a claimed delivery is left to its sender before another process may try it. */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly leaseMs = 30_000,
   ) {}
 
   async push(d: Delivery): Promise<void> {
-    await this.redis.eval(PUSH, 3, lane(d.event.conversationId), KEYS.due, KEYS.pending, JSON.stringify(d), d.nextAttemptAt, d.event.conversationId);
+    const name = laneName(d.event.conversationId);
+    await this.redis.eval(PUSH, { keys: [lane(name), KEYS.due, KEYS.pending], arguments: [JSON.stringify(d), String(d.nextAttemptAt), name] });
   }
 
   async due(now: number, limit: number): Promise<Delivery[]> {
-    const heads = (await this.redis.eval(CLAIM, 1, KEYS.due, now, limit, this.leaseMs, `${PREFIX}lane:`)) as string[];
+    const heads = (await this.redis.eval(CLAIM, { keys: [KEYS.due], arguments: [String(now), String(limit), String(this.leaseMs), lane('')] })) as string[];
     return heads.map((h) => JSON.parse(h) as Delivery);
   }
 
@@ -89,11 +92,11 @@ export class RedisWebhookQueue implements WebhookQueue {
   }
 
   async deadLetters(): Promise<Delivery[]> {
-    return (await this.redis.lrange(KEYS.dead, 0, -1)).map((s) => JSON.parse(s) as Delivery);
+    return (await this.redis.lRange(KEYS.dead, 0, -1)).map((s) => JSON.parse(s) as Delivery);
   }
 
   async requeue(deliveryId: string, now: number): Promise<Delivery | undefined> {
-    const found = (await this.redis.eval(REQUEUE, 1, KEYS.dead, deliveryId)) as string | null;
+    const found = (await this.redis.eval(REQUEUE, { keys: [KEYS.dead], arguments: [deliveryId] })) as string | null;
     if (!found) return undefined;
     const again = { ...(JSON.parse(found) as Delivery), attempts: 0, nextAttemptAt: now };
     await this.push(again);
@@ -101,11 +104,11 @@ export class RedisWebhookQueue implements WebhookQueue {
   }
 
   async log(attempt: DeliveryAttempt): Promise<void> {
-    await this.redis.multi().lpush(KEYS.log, JSON.stringify(attempt)).ltrim(KEYS.log, 0, LOG_LIMIT - 1).exec();
+    await this.redis.multi().lPush(KEYS.log, JSON.stringify(attempt)).lTrim(KEYS.log, 0, LOG_LIMIT - 1).exec();
   }
 
   async recent(limit: number): Promise<DeliveryAttempt[]> {
-    return (await this.redis.lrange(KEYS.log, 0, limit - 1)).map((s) => JSON.parse(s) as DeliveryAttempt);
+    return (await this.redis.lRange(KEYS.log, 0, limit - 1)).map((s) => JSON.parse(s) as DeliveryAttempt);
   }
 
   async pending(): Promise<number> {
@@ -113,11 +116,11 @@ export class RedisWebhookQueue implements WebhookQueue {
   }
 
   async close(): Promise<void> {
-    this.redis.disconnect();
+    await closeRedis(this.redis);
   }
 
   private async settle(d: Delivery, how: 'drop' | 'set' | 'dead'): Promise<void> {
-    const key = d.event.conversationId;
-    await this.redis.eval(SETTLE, 4, lane(key), KEYS.due, KEYS.dead, KEYS.pending, d.id, JSON.stringify(d), how, key);
+    const name = laneName(d.event.conversationId);
+    await this.redis.eval(SETTLE, { keys: [lane(name), KEYS.due, KEYS.dead, KEYS.pending], arguments: [d.id, JSON.stringify(d), how, name] });
   }
 }

@@ -1,12 +1,12 @@
-import { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../server/domain/alert.ts';
 import type { Conversation, ConversationSummary } from '../../server/domain/conversation.ts';
 import type { Prompt } from '../../server/domain/prompt.ts';
 import { TokenService, type Role } from '../../server/auth/tokens.ts';
+import { idSegment, type RedisClient } from '../../server/redis/index.ts';
 import { DAY_MS } from '../../server/store/index.ts';
-import { freePort, startRedis, type TestRedis } from '../support/redis.ts';
+import { connectAdmin, freePort, startRedis, type TestRedis } from '../support/redis.ts';
 import { TEST_SECRET } from '../support/server.ts';
 import { RapportProcess, until } from './processes.ts';
 
@@ -126,20 +126,20 @@ async function sendRounds(processes: RapportProcess[], p: Plan, between: (round:
 }
 
 /** Entries read and not yet acknowledged, summed over the shards, for the consumers that match. */
-async function pendingOf(redis: Redis, consumer: (name: string) => boolean): Promise<number> {
-  const summaries = await Promise.all(Array.from({ length: SHARDS }, (_, s) => redis.xpending(`rapport:turns:${s}`, 'scorers')));
+async function pendingOf(redis: RedisClient, consumer: (name: string) => boolean): Promise<number> {
+  const summaries = await Promise.all(Array.from({ length: SHARDS }, (_, s) => redis.xPending(`rapport:turns:${s}`, 'scorers')));
   return summaries
-    .flatMap((x) => ((x as [number, unknown, unknown, [string, string][] | null])[3] ?? []))
-    .filter(([name]) => consumer(name))
-    .reduce((n, [, count]) => n + Number(count), 0);
+    .flatMap((x) => x.consumers ?? [])
+    .filter(({ name }) => consumer(name))
+    .reduce((n, { deliveriesCounter }) => n + Number(deliveriesCounter), 0);
 }
 
-async function storedConversations(redis: Redis, ids: string[]): Promise<Map<string, Conversation>> {
-  const docs = await Promise.all(ids.map((id) => redis.hget(`rapport:conv:${id}`, 'doc')));
+async function storedConversations(redis: RedisClient, ids: string[]): Promise<Map<string, Conversation>> {
+  const docs = await Promise.all(ids.map((id) => redis.hGet(`rapport:conv:${idSegment(id)}`, 'doc')));
   return new Map(docs.flatMap((doc, i) => (doc ? [[ids[i]!, JSON.parse(doc) as Conversation]] : [])));
 }
 
-async function allScored(redis: Redis, p: Plan): Promise<boolean> {
+async function allScored(redis: RedisClient, p: Plan): Promise<boolean> {
   const stored = await storedConversations(redis, [...p.order.keys()]);
   return [...p.order].every(([id, turnIds]) => (stored.get(id)?.turns.length ?? 0) >= turnIds.length);
 }
@@ -177,15 +177,14 @@ async function socketOn(url: string, namespace: string, auth: string): Promise<S
 
 describe('scale-out on Redis with three processes', () => {
   let redis: TestRedis;
-  let admin: Redis;
+  let admin: RedisClient;
   let processes: RapportProcess[] = [];
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
     redis = await startRedis();
-    admin = new Redis(redis.url);
     // It rides out the redis-server restart like the processes do.
-    admin.on('error', () => {});
+    admin = await connectAdmin(redis.url);
     const ports = [await freePort(), await freePort(), await freePort()];
     processes = ports.map((port, i) => new RapportProcess(`rapport-${i}`, port, redis.url));
     await Promise.all(processes.map((p) => p.start()));
@@ -194,7 +193,7 @@ describe('scale-out on Redis with three processes', () => {
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
     await Promise.all(processes.map((p) => p.stop()));
-    admin?.disconnect();
+    admin?.destroy();
     await redis?.stop();
   });
 
@@ -288,8 +287,8 @@ describe('scale-out on Redis with three processes', () => {
     expect([...endedTiles.values()].every((turns) => turns === TURNS_PER_CONVERSATION)).toBe(true);
     expect([...stored.values()].every((c) => c.status === 'ended')).toBe(true);
     // Ended conversations are kept for QA for the retention (90 days by default), not the live day.
-    expect(await admin.pttl('rapport:conv:k-conv-0')).toBeGreaterThan(89 * DAY_MS);
-    expect(await admin.zcard('rapport:ended')).toBe(CONVERSATIONS);
+    expect(await admin.pTTL(`rapport:conv:${idSegment('k-conv-0')}`)).toBeGreaterThan(89 * DAY_MS);
+    expect(await admin.zCard('rapport:ended')).toBe(CONVERSATIONS);
     for (const c of stored.values()) for (const t of c.turns) expect(t.score.label).toMatch(/^(negative|neutral|positive)$/);
   }, 400_000);
 

@@ -69,6 +69,25 @@ export class RapportProcess {
     return this.halt('SIGTERM');
   }
 
+  /** Sends a signal and resolves with how long the process took to exit; rejects if it outlives `withinMs`. */
+  async signal(signal: NodeJS.Signals, withinMs: number): Promise<number> {
+    const child = this.child;
+    if (!child || !this.alive) return 0;
+    const sent = Date.now();
+    const exited = new Promise<number>((resolve) => child.once('exit', () => resolve(Date.now() - sent)));
+    child.kill(signal);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${this.name} still running ${withinMs} ms after ${signal}:\n${this.log}`)), withinMs);
+    });
+    try {
+      return await Promise.race([exited, late]);
+    } finally {
+      clearTimeout(timer);
+      if (this.alive) child.kill('SIGKILL');
+    }
+  }
+
   private async halt(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child || !this.alive) return;

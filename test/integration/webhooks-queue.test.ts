@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../../server/domain/conversation.ts';
 import { MemoryWebhookQueue, RedisWebhookQueue, type Delivery, type WebhookQueue } from '../../server/webhooks/index.ts';
-import { startRedis, type TestRedis } from '../support/redis.ts';
+import type { RedisClient } from '../../server/redis/index.ts';
+import { connectAdmin, startRedis, type TestRedis } from '../support/redis.ts';
 
 let n = 0;
 function delivery(conversationId: string, nextAttemptAt = 0): Delivery {
@@ -12,12 +12,12 @@ function delivery(conversationId: string, nextAttemptAt = 0): Delivery {
 }
 
 let redis: TestRedis;
-const clients: Redis[] = [];
+const clients: RedisClient[] = [];
 beforeAll(async () => {
   redis = await startRedis();
 });
 afterAll(async () => {
-  for (const c of clients) c.disconnect();
+  for (const c of clients) if (c.isOpen) c.destroy();
   await redis?.stop();
 });
 
@@ -26,9 +26,9 @@ const IMPLEMENTATIONS: [string, () => Promise<WebhookQueue>][] = [
   [
     'redis',
     async () => {
-      const client = new Redis(redis.url);
+      const client = await connectAdmin(redis.url);
       clients.push(client);
-      await client.flushdb();
+      await client.flushDb();
       return new RedisWebhookQueue(client);
     },
   ],
@@ -97,25 +97,38 @@ describe.each(IMPLEMENTATIONS)('%s webhook queue', (_name, create) => {
 
 describe('redis webhook queue durability', () => {
   it('another connection (a restarted Rapport) finds what was queued', async () => {
-    const first = new Redis(redis.url);
-    const second = new Redis(redis.url);
+    const first = await connectAdmin(redis.url);
+    const second = await connectAdmin(redis.url);
     clients.push(first, second);
-    await first.flushdb();
+    await first.flushDb();
     const d = delivery('a');
     await new RedisWebhookQueue(first).push(d);
-    first.disconnect();
+    first.destroy();
     expect(await new RedisWebhookQueue(second).due(10, 10)).toEqual([d]);
   });
 
   it('a claimed head is not offered to another process until its lease runs out', async () => {
-    const client = new Redis(redis.url);
+    const client = await connectAdmin(redis.url);
     clients.push(client);
-    await client.flushdb();
+    await client.flushDb();
     const [one, two] = [new RedisWebhookQueue(client, 1000), new RedisWebhookQueue(client, 1000)];
     const d = delivery('a');
     await one.push(d);
     expect(await one.due(10, 10)).toEqual([d]);
     expect(await two.due(500, 10)).toEqual([]);
     expect(await two.due(1010, 10)).toEqual([d]);
+  });
+
+  it('keeps conversation ids out of key names', async () => {
+    const client = await connectAdmin(redis.url);
+    clients.push(client);
+    await client.flushDb();
+    const q = new RedisWebhookQueue(client);
+    const d = delivery('call:4111111111111111');
+    await q.push(d);
+    expect((await client.keys('*')).filter((k) => k.includes('4111111111111111') || k.includes('call:'))).toEqual([]);
+    expect(await q.due(10, 10)).toEqual([d]);
+    await q.delivered(d);
+    expect(await q.pending()).toBe(0);
   });
 });

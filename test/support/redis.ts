@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import type { RedisClient } from '../../server/redis/index.ts';
 
 /** A real redis-server for tests: its own free port, AOF in a temporary folder, gone after stop(). */
 export interface TestRedis {
@@ -31,7 +32,7 @@ export async function freePort(): Promise<number> {
 async function waitForPing(url: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = createClient({ url, socket: { reconnectStrategy: false } });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -39,7 +40,7 @@ async function waitForPing(url: string, timeoutMs = 15_000): Promise<void> {
     } catch (error) {
       if (Date.now() > deadline) throw new Error(`redis-server at ${url} did not answer within ${timeoutMs} ms: ${(error as Error).message}`);
     } finally {
-      client.disconnect();
+      if (client.isOpen) client.destroy();
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -86,4 +87,15 @@ export async function startRedis(): Promise<TestRedis> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A client for a test to look at Redis with: unlike Rapport's connections, its commands wait for a
+ * reconnect, so a test can poll across a restart of redis-server.
+ */
+export async function connectAdmin(url: string): Promise<RedisClient> {
+  const client: RedisClient = createClient({ url });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
 }
