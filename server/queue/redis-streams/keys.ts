@@ -1,4 +1,5 @@
 import type { Turn } from '../../domain/turn.ts';
+import { fnv1a } from '../../lib/index.ts';
 import { idSegment } from '../../redis/index.ts';
 
 /** Where the turn queue lives in Redis: every key and the consumer group, in one place. */
@@ -12,14 +13,9 @@ export const WORKERS = 'rapport:workers';
 export const DEAD_LETTERS = 'rapport:turns:dead';
 export const SHARD_COUNT = 'rapport:config:shards';
 
-/** FNV-1a: stable across processes and versions, unlike anything seeded. */
+/** A stable hash (the same in every process and version), so every process agrees on a conversation's shard. */
 export function shardOf(conversationId: string, shards: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < conversationId.length; i++) {
-    h ^= conversationId.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % shards;
+  return fnv1a(conversationId) % shards;
 }
 
 /** Orders stream ids ("<ms>-<seq>"). */
