@@ -8,7 +8,11 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Express middleware: a bearer token of one of `roles`; 401 without a valid one, 403 for another role. */
+/**
+ * Express middleware: a bearer token of one of `roles`; 401 without a valid one, 403 for another role.
+ * A check that could not be made (the revocation store unreachable) is not a bad token: it goes to
+ * the error handler, which answers 503.
+ */
 export function requireRole(tokens: TokenService, roles: readonly Role[]): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization ?? '';
@@ -22,7 +26,7 @@ export function requireRole(tokens: TokenService, roles: readonly Role[]): Reque
         req.principal = principal;
         next();
       },
-      (error: unknown) => refuse(res, refusal('unauthorized', error instanceof AuthError ? error.message : 'sign-in failed')),
+      (error: unknown) => (error instanceof AuthError ? refuse(res, refusal('unauthorized', error.message)) : next(error)),
     );
   };
 }
