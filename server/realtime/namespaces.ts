@@ -8,6 +8,7 @@ import type {
   AgentClientToServer,
   AgentServerToClient,
   NoEvents,
+  OnlineSupervisor,
   SupervisorClientToServer,
   SupervisorServerToClient,
 } from './events.ts';
@@ -24,6 +25,7 @@ interface SocketData {
 
 const agentRoom = (agentId: string) => `agent:${agentId}`;
 const watchRoom = (conversationId: string) => `watch:${conversationId}`;
+const supervisorRoom = (supervisorId: string) => `supervisor:${supervisorId}`;
 const SUPERVISORS = 'supervisors';
 
 export interface RealtimeDeps {
@@ -58,16 +60,32 @@ export function attachRealtime({ io, pipeline, store, tokens, clock }: RealtimeD
     }
   });
 
+  /** Everyone on the wall now, once each (a supervisor may have several tabs), across processes. */
+  const online = async (): Promise<OnlineSupervisor[]> => {
+    const byId = new Map<string, OnlineSupervisor>();
+    for (const s of await supervisors.in(SUPERVISORS).fetchSockets()) byId.set(s.data.principal.id, { id: s.data.principal.id, name: s.data.principal.name });
+    return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+  };
+  const announceOnline = async () => supervisors.to(SUPERVISORS).emit('supervisors', await online());
+
   supervisors.on('connection', async (socket) => {
+    socket.on('disconnect', () => void announceOnline());
     socket.on('alert:ack', async (e, ack) => {
       const alert = await pipeline.acknowledgeAlert(String(e?.alertId), socket.data.principal.name);
       ack(alert ? { ok: true, data: alert } : { ok: false, error: 'no such alert' });
     });
     socket.on('alert:assign', async (e, ack) => {
-      const to = typeof e?.to === 'string' ? e.to.trim() : '';
-      if (!to || to.length > 100) return ack({ ok: false, error: 'assign needs a supervisor name of 1 to 100 characters' });
-      const alert = await pipeline.assignAlert(String(e?.alertId), to, socket.data.principal.name);
-      ack(alert ? { ok: true, data: alert } : { ok: false, error: 'no such alert' });
+      const to = typeof e?.to === 'string' ? e.to : '';
+      const assignee = (await online()).find((s) => s.id === to);
+      if (!assignee) return ack({ ok: false, error: 'assign to a supervisor who is on the wall now' });
+      const by = socket.data.principal.name;
+      const alertId = String(e?.alertId);
+      const owner = await store.conversationOfAlert(alertId);
+      const before = owner ? (await store.get(owner))?.alerts.find((a) => a.id === alertId) : undefined;
+      const alert = await pipeline.assignAlert(alertId, assignee.id, by);
+      if (!alert) return ack({ ok: false, error: 'no such alert' });
+      if (before?.assignedTo !== alert.assignedTo) supervisors.to(supervisorRoom(assignee.id)).emit('alert:assigned', { alert, by });
+      ack({ ok: true, data: alert });
     });
     socket.on('whisper', async (e, ack) => {
       const text = typeof e?.text === 'string' ? e.text.trim() : '';
@@ -82,7 +100,8 @@ export function attachRealtime({ io, pipeline, store, tokens, clock }: RealtimeD
       ack({ ok: true, data: viewOf(c, clock()) });
     });
     socket.on('unwatch', (e) => void socket.leave(watchRoom(String(e?.conversationId))));
-    await socket.join(SUPERVISORS);
+    await socket.join([SUPERVISORS, supervisorRoom(socket.data.principal.id)]);
+    void announceOnline();
     if (!socket.recovered) {
       const live = await store.list({ status: 'live' });
       socket.emit('wall', live.map((c) => summarize(c, clock())));

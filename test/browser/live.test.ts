@@ -67,34 +67,49 @@ describe('live screens in a browser', () => {
     await say(rapport, 'live-b', 'customer', 'This is unacceptable, I will talk to my lawyer and take you to court.', bob);
     await say(rapport, 'live-b', 'customer', 'Terrible, awful service. I am furious.', bob);
     await expect.poll(async () => Number(await tile('live-b').getAttribute('data-risk')), { timeout: 20_000 }).toBeGreaterThan(riskBefore);
-    // The wall re-ranks every few seconds: the conversation that needs help moves to the top.
+    // A risk that rose meaningfully re-ranks the tile at once: the conversation that needs help moves to the top.
     expect(rankBefore).toBeGreaterThan(0);
     await expect.poll(rankOf, { timeout: 10_000 }).toBe(0);
 
-    const alert = wall.locator('[data-testid=queue-alert][data-state=open]').filter({ hasText: 'cust-b1' }).first();
-    await alert.waitFor();
+    const group = wall.locator('[data-testid=queue-group]').filter({ hasText: 'cust-b1' });
+    await group.waitFor();
+    expect(Number(await group.getAttribute('data-open'))).toBeGreaterThan(0);
     await tile('live-b').click();
     await wall.locator('[data-testid=drawer]').getByText('take you to court').waitFor();
+    // The drawer sits beside the queue, not over it.
+    const drawerBox = (await wall.locator('[data-testid=drawer]').boundingBox())!;
+    const queueBox = (await wall.locator('.queue').boundingBox())!;
+    expect(drawerBox.x + drawerBox.width).toBeLessThanOrEqual(queueBox.x + 1);
     await screenshot(wall, 'supervisor');
     await wall.keyboard.press('Escape');
 
-    // Acknowledge with the keyboard: focus the alert, press A.
-    const alertId = await alert.getAttribute('data-alert-id');
-    const item = wall.locator(`[data-alert-id="${alertId}"]`);
-    await item.getByRole('button', { name: 'Assign' }).focus();
+    // `A` with no queue entry focused does nothing; with the entry focused, it acknowledges that entry.
+    await wall.locator('h1').click();
     await wall.keyboard.press('a');
-    await wall.locator(`[data-alert-id="${alertId}"][data-state=acknowledged]`).waitFor();
+    await wall.waitForTimeout(300);
+    expect((await rapport.store.get('live-b'))?.alerts.some((a) => a.state === 'open')).toBe(true);
+    await group.getByRole('button', { name: 'Details' }).focus();
+    await wall.keyboard.press('a');
+    await wall.locator('[data-testid=queue-group][data-open="0"]').filter({ hasText: 'cust-b1' }).waitFor();
     await agent.getByText('sam is on it').first().waitFor();
 
-    await item.getByRole('button', { name: 'Assign' }).click();
-    await item.getByLabel('Assign to').fill('Lee');
-    await item.getByLabel('Assign to').press('Enter');
-    await item.getByText('assigned to Lee').waitFor();
-    expect((await rapport.store.get('live-b'))?.alerts.find((a) => a.id === alertId)?.assignedTo).toBe('Lee');
+    // Assign picks from the supervisors on the wall, and the assignee is told.
+    const lee = await openAs(browser, rapport, '/supervisor', 'supervisor', 'lee', { width: 1400, height: 900 });
+    await lee.locator('[data-testid=link-state][data-state=online]').waitFor();
+    await group.getByRole('button', { name: 'Details' }).click();
+    const assignTo = group.getByTestId('assign-to');
+    await assignTo.locator('option[value=lee]').waitFor({ state: 'attached' });
+    expect(await assignTo.locator('option').allInnerTexts()).toEqual(expect.arrayContaining(['lee', 'sam']));
+    await assignTo.selectOption('lee');
+    await group.getByRole('button', { name: 'Assign', exact: true }).click();
+    await group.getByText('assigned to lee').waitFor();
+    await lee.locator('[data-testid=assigned-to-me]').getByText('sam assigned you an alert').waitFor();
+    expect((await rapport.store.get('live-b'))?.alerts.every((a) => a.state === 'resolved' || a.assignedTo === 'lee')).toBe(true);
+    await lee.close();
 
-    await item.getByRole('button', { name: 'Whisper' }).click();
-    await item.getByPlaceholder('A private note to the agent').fill('Offer the goodwill credit now.');
-    await item.getByRole('button', { name: 'Send' }).click();
+    await group.getByRole('button', { name: 'Whisper' }).click();
+    await group.getByPlaceholder('A private note to the agent').fill('Offer the goodwill credit now.');
+    await group.getByRole('button', { name: 'Send' }).click();
     await agent.getByText('Offer the goodwill credit now.').waitFor();
     await screenshot(wall, 'supervisor-acknowledged');
     await screenshot(agent, 'agent-acknowledged');

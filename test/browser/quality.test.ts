@@ -70,8 +70,11 @@ describe('service quality in a browser', () => {
       false,
     );
     const wall = await openAs(browser, rapport, '/supervisor', 'supervisor', 'sam', { width: 1400, height: 860 });
-    const alert = wall.locator('[data-testid=queue-alert]').first();
-    await alert.waitFor({ timeout: 15_000 });
+    const group = wall.locator('[data-testid=queue-group]').first();
+    await group.waitFor({ timeout: 15_000 });
+    await group.getByRole('button', { name: 'Details' }).click();
+    const alert = group.locator('[data-testid=queue-alert]').first();
+    await alert.waitFor();
     const alertId = await alert.getAttribute('data-alert-id');
     await alert.getByRole('button', { name: 'Wrong' }).click();
     await alert.locator('[data-testid=feedback-alert][data-verdict=wrong]').waitFor();
