@@ -18,6 +18,7 @@ import { ingestRoutes } from './ingest/http.ts';
 import { attachIngestNamespace } from './ingest/socket.ts';
 import { Pipeline } from './pipeline.ts';
 import { DeadlineTicker } from './quality/deadline-ticker.ts';
+import { IdleEnder } from './quality/idle-end.ts';
 import { createQuality } from './quality/index.ts';
 import { attachRealtime } from './realtime/namespaces.ts';
 import { createRules } from './rules/index.ts';
@@ -37,6 +38,8 @@ export interface Rapport {
   scorer: Scorer;
   /** Escalates alerts nobody acknowledged in time. */
   deadlines: DeadlineTicker;
+  /** Ends conversations left silent. */
+  idleEnd: IdleEnder;
   close(): Promise<void>;
 }
 
@@ -123,6 +126,8 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   await pipeline.start();
   const deadlines = new DeadlineTicker(pipeline, store, config.quality.acknowledge, clock);
   await deadlines.start();
+  const idleEnd = new IdleEnder(pipeline, store, config.quality.idleEnd, clock);
+  await idleEnd.start();
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -142,8 +147,10 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
     store,
     scorer,
     deadlines,
+    idleEnd,
     async close() {
       deadlines.stop();
+      idleEnd.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await queue.close();
       await pipeline.idle();

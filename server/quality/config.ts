@@ -49,6 +49,10 @@ export const QualityConfigSchema = z.object({
     chain: z.array(z.string().min(1)).min(1),
     tickSeconds: z.number().positive(),
   }),
+  idleEnd: z.object({
+    minutes: z.object({ chat: z.number().positive(), voice: z.number().positive() }),
+    tickSeconds: z.number().positive(),
+  }),
   checklist: z.object({
     queues: z.record(z.string(), z.array(z.enum(CHECKLIST_ITEMS)).min(1)).refine((q) => 'default' in q, 'needs a default queue'),
     greetingWithinAgentTurns: z.number().int().min(1),

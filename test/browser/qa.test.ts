@@ -3,7 +3,12 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rapport } from '../../server/app.ts';
 import type { Speaker } from '../../server/domain/turn.ts';
-import { launchBrowser, openAs, say, screenshot, startServer } from './support.ts';
+import { launchBrowser, openAs, qualityArgs, say, screenshot, startServer } from './support.ts';
+
+/** Chat conversations end after 3 s of silence here (15 minutes by default), checked twice a second. */
+const IDLE_ARGS = qualityArgs((q) => {
+  q.idleEnd = { minutes: { chat: 0.05, voice: 0.05 }, tickSeconds: 0.5 };
+});
 
 describe('QA replay in a browser', () => {
   let rapport: Rapport;
@@ -11,7 +16,7 @@ describe('QA replay in a browser', () => {
   const who = { agentId: 'alice', customerId: 'cust-q1', queue: 'cards' };
 
   beforeAll(async () => {
-    [rapport, browser] = await Promise.all([startServer(), launchBrowser()]);
+    [rapport, browser] = await Promise.all([startServer(IDLE_ARGS), launchBrowser()]);
     // One finished conversation that escalates, then recovers, and a second one for the filters.
     // Turns are spaced out so the replay has a timeline to play.
     const script: [Speaker, string][] = [
@@ -77,6 +82,17 @@ describe('QA replay in a browser', () => {
     await replay.getByRole('button', { name: /Play/ }).click();
     await page.waitForTimeout(600);
     await screenshot(page, 'qa');
+    await page.close();
+  });
+
+  it('ends a conversation nobody ended once it is silent, and QA finds it', async () => {
+    await say(rapport, 'qa-idle', 'customer', 'Is anyone there? I need help with my card.', { agentId: 'wei', customerId: 'cust-idle', queue: 'cards' });
+    await rapport.pipeline.idle();
+    expect((await rapport.store.get('qa-idle'))?.status).toBe('live');
+    await expect.poll(async () => (await rapport.store.get('qa-idle'))?.status, { timeout: 10_000, interval: 250 }).toBe('ended');
+
+    const page = await openAs(browser, rapport, '/qa', 'qa', 'quinn', { width: 1400, height: 900 });
+    await page.locator('[data-testid=qa-row]').filter({ hasText: 'cust-idle' }).waitFor();
     await page.close();
   });
 });

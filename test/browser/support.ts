@@ -2,8 +2,10 @@
  * Browser-test helpers: a real Rapport (the shipped model, in-memory store), Debian's chromium via
  * playwright-core, pages signed in with a token, and screenshots under test-output/screens/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Rapport } from '../../server/app.ts';
 import type { Role } from '../../server/auth/tokens.ts';
@@ -21,9 +23,18 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** The emotion model is optional: use it once it exists, run without it until then. */
-export function startServer(): Promise<Rapport> {
+export function startServer(extraArgs: string[] = []): Promise<Rapport> {
   const hasEmotionModel = existsSync(path.join(ROOT, 'models', 'rapport-emotion'));
-  return startRapport(hasEmotionModel ? [] : ['--emotion-model', 'none']);
+  return startRapport([...(hasEmotionModel ? [] : ['--emotion-model', 'none']), ...extraArgs]);
+}
+
+/** `--quality` pointing at config/quality.yaml with `change` applied, written to a temporary file. */
+export function qualityArgs(change: (q: Record<string, any>) => void): string[] {
+  const q = parseYaml(readFileSync(path.join(ROOT, 'config', 'quality.yaml'), 'utf8')) as Record<string, any>;
+  change(q);
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'rapport-quality-')), 'quality.yaml');
+  writeFileSync(file, stringifyYaml(q));
+  return ['--quality', file];
 }
 
 /** A page on `route` signed in as `id` through the ?token= link, as the demo prints it. */
