@@ -15,7 +15,7 @@ import {
 } from './domain/conversation.ts';
 import type { Prompt, PromptFeedback } from './domain/prompt.ts';
 import type { ScoredTurn, Turn } from './domain/turn.ts';
-import { suggestPrompts, type Playbook } from './guidance/index.ts';
+import { expiredByEnd, expiredByTurn, suggestPrompts, type Playbook } from './guidance/index.ts';
 import { dueEscalations } from './quality/deadlines.ts';
 import { applyQuality, armAlerts, type Quality } from './quality/index.ts';
 import { priorContactsOf } from './quality/prior-contacts.ts';
@@ -126,12 +126,14 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     // Turns accepted before the end may still wait in the queue (with Redis, maybe for another process).
     await this.queue.settle(conversationId);
     return this.serially(conversationId, async () => {
-      const { conversation, changed } = await this.o.store.update(conversationId, (c) => {
-        if (!c || c.status === 'ended') return { result: { conversation: c, changed: false } };
-        const ended = endConversation(c, this.clock());
-        return { conversation: ended, result: { conversation: ended, changed: true } };
+      const { conversation, changed, expired } = await this.o.store.update(conversationId, (c) => {
+        if (!c || c.status === 'ended') return { result: { conversation: c, changed: false, expired: [] as Prompt[] } };
+        const expired = expiredByEnd(c, this.clock());
+        const ended = endConversation(withPrompts(c, expired), this.clock());
+        return { conversation: ended, result: { conversation: ended, changed: true, expired } };
       });
       if (changed && conversation) {
+        for (const prompt of expired) this.emit('prompt', conversation, prompt);
         this.emit('ended', conversation);
         this.emit('conversation', conversation);
       }
@@ -281,8 +283,10 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       const alerted = withAlerts(scoredState, changed);
       const guidance = suggestPrompts(this.o.playbook, alerted, scored, outcome.fresh, now, this.newId);
       const quality = applyQuality(this.o.quality, withPrompts(alerted, guidance), scored, now, this.newId, priorContacts);
-      const after = quality.conversation;
-      const prompts = [...guidance, ...quality.prompts];
+      const fresh = [...guidance, ...quality.prompts];
+      const expired = expiredByTurn(quality.conversation, scored, fresh, this.o.resolveAbove, now);
+      const after = withPrompts(quality.conversation, expired);
+      const prompts = [...expired, ...fresh];
       const known = new Set(before.alerts.map((a) => a.id));
       return { conversation: after, result: { after, scored, prompts, changed, known, checklist: quality.checklist } };
     });

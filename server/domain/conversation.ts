@@ -110,8 +110,12 @@ export function withAlerts(c: Conversation, changed: readonly Alert[]): Conversa
   return { ...c, alerts: [...byId.values()] };
 }
 
+/** Adds new prompts and replaces changed ones (same id), keeping the order they first came in. */
 export function withPrompts(c: Conversation, prompts: readonly Prompt[]): Conversation {
-  return prompts.length === 0 ? c : { ...c, prompts: [...c.prompts, ...prompts] };
+  if (prompts.length === 0) return c;
+  const byId = new Map(c.prompts.map((p) => [p.id, p]));
+  for (const p of prompts) byId.set(p.id, p);
+  return { ...c, prompts: [...byId.values()] };
 }
 
 export function withPromptFeedback(c: Conversation, promptId: string, feedback: PromptFeedback, at: number): { conversation: Conversation; prompt?: Prompt } {

@@ -2,6 +2,11 @@
 
 export type PromptKind = 'empathy' | 'de-escalation' | 'next-step' | 'clarify' | 'checklist' | 'whisper';
 export type PromptFeedback = 'used' | 'dismissed';
+/**
+ * Why a suggestion stopped applying: a newer suggestion took its place, what triggered it no longer
+ * holds (the customer's mood recovered; the checklist item was done), or the conversation ended.
+ */
+export type PromptExpiry = 'superseded' | 'cleared' | 'ended';
 
 export interface Prompt {
   id: string;
@@ -19,4 +24,16 @@ export interface Prompt {
   from?: string;
   feedback?: PromptFeedback;
   feedbackAt?: number;
+  /** Set once the suggestion no longer applies; the agent's sidebar stops offering it. */
+  expiredAt?: number;
+  expiry?: PromptExpiry;
+}
+
+/** A suggestion the agent may still act on: not a whisper, not answered, not expired. */
+export function isOpenSuggestion(p: Prompt): boolean {
+  return p.kind !== 'whisper' && !p.feedback && p.expiredAt === undefined;
+}
+
+export function expire(p: Prompt, expiry: PromptExpiry, at: number): Prompt {
+  return { ...p, expiredAt: at, expiry };
 }

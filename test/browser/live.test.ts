@@ -123,6 +123,57 @@ describe('live screens in a browser', () => {
     await Promise.all([agent.close(), wall.close()]);
   });
 
+  it('expires a stale prompt, copies a used line, shows the transcript and stays on an ended conversation', async () => {
+    const carol = { agentId: 'carol', customerId: 'cust-c1', queue: 'broadband' };
+    const page = await openAs(browser, rapport, '/agent', 'agent', 'carol', { width: 420, height: 900 });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: rapport.url });
+    await page.locator('[data-testid=link-state][data-state=online]').waitFor();
+    await page.evaluate(() => {
+      const w = window as unknown as { used: unknown[] };
+      w.used = [];
+      window.addEventListener('rapport:prompt-used', (e) => w.used.push((e as CustomEvent).detail));
+    });
+
+    await say(rapport, 'live-c', 'customer', 'I want to cancel, this is useless.', carol);
+    const prompt = page.locator('[data-testid=current-prompt]');
+    await prompt.waitFor({ timeout: 20_000 });
+    const firstId = await prompt.getAttribute('data-prompt-id');
+    await say(rapport, 'live-c', 'customer', 'I will talk to my lawyer about this.', carol);
+    await expect.poll(() => prompt.getAttribute('data-prompt-id'), { timeout: 20_000 }).not.toBe(firstId);
+    expect((await promptOf('live-c')).find((p) => p.id === firstId)?.expiry).toBe('superseded');
+    await page.locator('details.earlier summary').click();
+    await page.locator('[data-testid=expired][data-expiry=superseded]').first().waitFor();
+    // Dismissing the newest brings back nothing stale.
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    await page.getByText('No suggestion right now.').waitFor();
+
+    await say(rapport, 'live-c', 'customer', 'I am really angry, this is terrible.', carol);
+    await prompt.waitFor({ timeout: 20_000 });
+    const text = (await prompt.locator('.text').innerText()).trim();
+    await page.getByRole('button', { name: 'Use' }).click();
+    await page.getByText('Copied to the clipboard').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(text);
+    expect(await page.evaluate(() => (window as unknown as { used: { text: string }[] }).used.map((u) => u.text))).toEqual([text]);
+
+    await page.locator('[data-testid=agent-transcript]').getByText('I am really angry').waitFor();
+    // A second conversation starts; ending the shown one keeps it shown until the agent closes it.
+    await say(rapport, 'live-c2', 'customer', 'Hello, quick question about my bill.', { ...carol, customerId: 'cust-c2' });
+    await page.locator('[data-testid=conversation-tab][data-id=live-c2]').waitFor();
+    await say(rapport, 'live-c', 'customer', 'I might as well give up.', carol);
+    await rapport.pipeline.idle();
+    const shownPrompt = await promptOf('live-c');
+    await rapport.ingest.end({ conversationId: 'live-c' });
+    await page.locator('[data-testid=leave]').waitFor();
+    expect(await page.locator('#mood-h').innerText()).toContain('cust-c1');
+    expect((await promptOf('live-c')).filter((p) => p.kind !== 'whisper').every((p) => p.feedback || p.expiry)).toBe(true);
+    expect(shownPrompt.length).toBeGreaterThan(0);
+    await page.getByText('No suggestion right now.').waitFor();
+    await screenshot(page, 'agent-ended-420-en');
+    await page.locator('[data-testid=leave]').click();
+    await expect.poll(async () => page.locator('#mood-h').innerText()).toContain('cust-c2');
+    await page.close();
+  });
+
   it('refuses an agent token on the wall, a bad or expired link, and another agent’s conversation', async () => {
     const onWall = await openAs(browser, rapport, '/supervisor', 'agent', 'alice');
     await onWall.getByText('Agents cannot open the supervisor wall.').waitFor();
