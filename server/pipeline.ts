@@ -8,6 +8,7 @@ import {
   hasSeen,
   newConversation,
   withAlerts,
+  withChangedPrompts,
   withPromptFeedback,
   withPrompts,
   withQaNote,
@@ -129,7 +130,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       const { conversation, changed, expired } = await this.o.store.update(conversationId, (c) => {
         if (!c || c.status === 'ended') return { result: { conversation: c, changed: false, expired: [] as Prompt[] } };
         const expired = expiredByEnd(c, this.clock());
-        const ended = endConversation(withPrompts(c, expired), this.clock());
+        const ended = endConversation(withChangedPrompts(c, expired), this.clock());
         return { conversation: ended, result: { conversation: ended, changed: true, expired } };
       });
       if (changed && conversation) {
@@ -167,6 +168,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
           kind: 'whisper',
           text,
           why: `Whisper from ${from}`,
+          whyCode: { code: 'prompt.whisper', params: { from } },
           at: this.clock(),
           from,
         };
@@ -285,7 +287,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       const quality = applyQuality(this.o.quality, withPrompts(alerted, guidance), scored, now, this.newId, priorContacts);
       const fresh = [...guidance, ...quality.prompts];
       const expired = expiredByTurn(quality.conversation, scored, fresh, this.o.resolveAbove, now);
-      const after = withPrompts(quality.conversation, expired);
+      const after = withChangedPrompts(quality.conversation, expired);
       const prompts = [...expired, ...fresh];
       const known = new Set(before.alerts.map((a) => a.id));
       return { conversation: after, result: { after, scored, prompts, changed, known, checklist: quality.checklist } };

@@ -110,12 +110,15 @@ export function withAlerts(c: Conversation, changed: readonly Alert[]): Conversa
   return { ...c, alerts: [...byId.values()] };
 }
 
-/** Adds new prompts and replaces changed ones (same id), keeping the order they first came in. */
 export function withPrompts(c: Conversation, prompts: readonly Prompt[]): Conversation {
-  if (prompts.length === 0) return c;
-  const byId = new Map(c.prompts.map((p) => [p.id, p]));
-  for (const p of prompts) byId.set(p.id, p);
-  return { ...c, prompts: [...byId.values()] };
+  return prompts.length === 0 ? c : { ...c, prompts: [...c.prompts, ...prompts] };
+}
+
+/** Replaces prompts by id with their changed copies (an expiry), in place. */
+export function withChangedPrompts(c: Conversation, changed: readonly Prompt[]): Conversation {
+  if (changed.length === 0) return c;
+  const byId = new Map(changed.map((p) => [p.id, p]));
+  return { ...c, prompts: c.prompts.map((p) => byId.get(p.id) ?? p) };
 }
 
 export function withPromptFeedback(c: Conversation, promptId: string, feedback: PromptFeedback, at: number): { conversation: Conversation; prompt?: Prompt } {

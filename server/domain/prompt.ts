@@ -1,4 +1,5 @@
 /** A live suggestion shown to the agent, with the reason it fired. */
+import type { Reason } from './quality.ts';
 
 export type PromptKind = 'empathy' | 'de-escalation' | 'next-step' | 'clarify' | 'checklist' | 'whisper';
 export type PromptFeedback = 'used' | 'dismissed';
@@ -16,8 +17,10 @@ export interface Prompt {
   source: string;
   kind: PromptKind;
   text: string;
-  /** Why it fired, in words the agent understands. */
+  /** Why it fired, in English words the agent understands (logs, exports). */
   why: string;
+  /** The same as a code with parameters, worded by the sidebar in the screen's language. */
+  whyCode?: Reason;
   /** The turn that triggered it, if any. */
   turnId?: string;
   at: number;

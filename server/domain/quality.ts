@@ -40,13 +40,23 @@ export interface ComplaintDeadlines {
   resolveBy: number;
 }
 
+/**
+ * Why something fired, as a code and its parameters: the screens word it in their language, and
+ * `points` is what it added to a complaint's grade (absent when it decides the grade outright).
+ */
+export interface Reason {
+  code: string;
+  params?: Record<string, string | number>;
+  points?: number;
+}
+
 export interface Complaint {
   /** The episode's first customer turn id: stable as the episode grows and is re-graded. */
   id: string;
   grade: ComplaintGrade;
   points: number;
-  /** Each thing that earned points, in words. */
-  reasons: string[];
+  /** Each thing that earned points or decided the grade. */
+  reasons: Reason[];
   startedAt: number;
   /** When the customer's mood went back to zero or above; absent while the episode goes on. */
   endedAt?: number;

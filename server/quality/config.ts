@@ -38,6 +38,7 @@ export const QualityConfigSchema = z.object({
     }),
     complexAt: z.number().positive(),
     majorAt: z.number().positive(),
+    majorWhenRepeatAndStrong: z.boolean(),
   }),
   deadlines: z.object({
     general: z.object({ respondHours: hours, resolveHours: hours }),

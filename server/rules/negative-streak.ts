@@ -25,6 +25,7 @@ export function negativeStreak(o: NegativeStreakOptions): Rule {
         trigger: 'negative-streak',
         severity,
         reason: `The customer has been negative for ${streak.length} turns in a row.`,
+        code: { code: 'alert.negativeStreak', params: { turns: streak.length } },
         evidence: streak.reverse(),
       };
     },
