@@ -123,6 +123,20 @@ export interface ConversationQualityReport {
   scorecard?: Scorecard;
 }
 
+/** GET /api/conversations: one page of the matches, newest first. */
+export interface ConversationPage {
+  conversations: ConversationSummary[];
+  total: number;
+  offset: number;
+}
+
+/** GET /api/conversations/facets: what the QA filters offer to choose from. */
+export interface ConversationFacets {
+  agents: string[];
+  customers: string[];
+  queues: string[];
+}
+
 /** GET /api/churn */
 export interface ChurnResponse {
   customers: ChurnRisk[];

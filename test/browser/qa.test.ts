@@ -46,10 +46,11 @@ describe('QA replay in a browser', () => {
     const rows = page.locator('[data-testid=qa-row]');
     await rows.first().waitFor();
     expect(await rows.count()).toBe(2);
+    expect(await page.getByTestId('qa-agent').locator('option').allInnerTexts()).toEqual(['Any', 'alice', 'bob']);
 
     // Filter: only conversations with alerts, only alice's.
     await page.getByLabel('Alerts').selectOption('true');
-    await page.getByLabel('Agent').fill('alice');
+    await page.getByTestId('qa-agent').selectOption('alice');
     await page.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => rows.count()).toBe(1);
 
@@ -93,6 +94,61 @@ describe('QA replay in a browser', () => {
 
     const page = await openAs(browser, rapport, '/qa', 'qa', 'quinn', { width: 1400, height: 900 });
     await page.locator('[data-testid=qa-row]').filter({ hasText: 'cust-idle' }).waitFor();
+    await page.close();
+  });
+
+  it('searches 230 conversations by keyword, queue, grade and customer, pages past 200, and exports the filtered set', async () => {
+    const QUEUES = ['billing', 'cards'];
+    const texts = ['My router keeps dropping the line.', 'Thanks, the parcel arrived.', 'I will talk to my lawyer about this invoice.'];
+    const turns = Array.from({ length: 230 }, (_, i) => ({
+      conversationId: `bulk-${i}`,
+      turnId: `bulk-${i}-1`,
+      speaker: 'customer' as const,
+      text: texts[i % texts.length]!,
+      agentId: i % 2 ? 'alice' : 'bob',
+      customerId: `bulk-cust-${i}`,
+      queue: QUEUES[i % QUEUES.length]!,
+    }));
+    for (const turn of turns) expect((await rapport.ingest.turn(turn)).ok).toBe(true);
+    await rapport.pipeline.idle();
+    for (const turn of turns) await rapport.ingest.end({ conversationId: turn.conversationId });
+
+    const page = await openAs(browser, rapport, '/qa', 'qa', 'quinn', { width: 1400, height: 900 });
+    const total = page.getByTestId('qa-total');
+    await expect.poll(async () => Number(await total.getAttribute('data-total')), { timeout: 15_000 }).toBeGreaterThanOrEqual(233);
+    // Paging goes past 200: the last page is reachable.
+    const pages = Math.ceil(Number(await total.getAttribute('data-total')) / 50);
+    for (let i = 1; i < pages; i++) await page.getByTestId('qa-next').click();
+    await expect.poll(() => total.innerText()).toMatch(/^201–/);
+
+    await page.getByTestId('qa-keywords').fill('lawyer invoice');
+    await page.getByTestId('qa-queue').selectOption('billing');
+    await page.getByRole('button', { name: 'Search' }).click();
+    // i % 3 === 2 (the lawyer text) and i even (billing): i ≡ 2 mod 6, 38 of them.
+    await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(38);
+    await page.getByTestId('qa-grade').selectOption('major');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(38);
+    await page.getByTestId('qa-grade').selectOption('general');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(0);
+    await page.getByTestId('qa-grade').selectOption('');
+    await page.getByTestId('qa-customer').fill('bulk-cust-8');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(1);
+    await page.getByTestId('qa-customer').fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(38);
+
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-all-json').click()]);
+    const views = JSON.parse(await readFile((await json.path())!, 'utf8')) as { id: string; queue: string; turns: unknown[] }[];
+    expect(views).toHaveLength(38);
+    expect(views.every((v) => v.queue === 'billing' && v.turns.length === 1)).toBe(true);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-all-csv').click()]);
+    const lines = (await readFile((await csv.path())!, 'utf8')).trim().split('\r\n');
+    expect(new Set(lines.slice(1).map((l) => l.split(',')[0])).size).toBe(38);
+    expect(lines.filter((l) => l.includes(',turn,'))).toHaveLength(38);
+    await screenshot(page, 'qa-bulk-1400-en');
     await page.close();
   });
 });

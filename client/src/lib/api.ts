@@ -1,7 +1,9 @@
 /** REST calls with the tab's token. Errors carry the HTTP status so screens can tell 401 from 404. */
-import type { ConversationSummary, ConversationView } from '../../../server/domain/conversation.ts';
+import type { ConversationView } from '../../../server/domain/conversation.ts';
 import type {
   ChurnResponse,
+  ConversationFacets,
+  ConversationPage,
   Feedback,
   FeedbackReport,
   FeedbackRequest,
@@ -25,6 +27,11 @@ export class ApiError extends Error {
 }
 
 export interface ArchiveQuery {
+  q?: string;
+  queue?: string;
+  customerId?: string;
+  grade?: 'none' | 'general' | 'complex' | 'major';
+  offset?: number;
   agentId?: string;
   from?: number;
   to?: number;
@@ -56,10 +63,19 @@ export class Api {
     return this.request('/api/me');
   }
 
-  async archive(q: ArchiveQuery): Promise<ConversationSummary[]> {
-    const params = new URLSearchParams({ status: 'ended' });
-    for (const [key, value] of Object.entries(q)) if (value !== undefined && value !== '') params.set(key, String(value));
-    return (await this.request<{ conversations: ConversationSummary[] }>(`/api/conversations?${params}`)).conversations;
+  /** One page of ended conversations matching `q`, and how many match in all. */
+  archive(q: ArchiveQuery): Promise<ConversationPage> {
+    return this.request(`/api/conversations?${query({ status: 'ended', ...q })}`);
+  }
+
+  /** Every ended conversation matching `q`, in full, for a bulk export. */
+  async archiveExport(q: ArchiveQuery): Promise<ConversationView[]> {
+    const { offset: _o, limit: _l, ...filter } = q;
+    return (await this.request<{ conversations: ConversationView[] }>(`/api/conversations/export?${query({ status: 'ended', ...filter })}`)).conversations;
+  }
+
+  facets(): Promise<ConversationFacets> {
+    return this.request(`/api/conversations/facets?${query({ status: 'ended' })}`);
   }
 
   conversation(id: string): Promise<ConversationView> {

@@ -24,8 +24,15 @@ function cell(value: string | number | undefined): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function toCsv(view: ConversationView): string {
-  const rows = timelineOf(view).map((e) => {
+/** One conversation's timeline as CSV, or several conversations' one after another under one header. */
+export function toCsv(views: ConversationView | readonly ConversationView[]): string {
+  const rows = (Array.isArray(views) ? views : [views]).flatMap((view) => csvRows(view));
+  // A byte-order mark so spreadsheet programs read Chinese text as UTF-8.
+  return '\uFEFF' + [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+}
+
+function csvRows(view: ConversationView): string[] {
+  return timelineOf(view).map((e) => {
     const base = { conversationId: view.id, at: new Date(e.at).toISOString(), offsetSeconds: ((e.at - view.startedAt) / 1000).toFixed(1), kind: e.kind };
     const row: Partial<Record<(typeof CSV_COLUMNS)[number], string | number>> =
       e.kind === 'turn'
@@ -35,8 +42,6 @@ export function toCsv(view: ConversationView): string {
           : { ...base, text: e.alert.reason, severity: e.alert.severity, state: e.alert.state };
     return CSV_COLUMNS.map((c) => cell(row[c])).join(',');
   });
-  // A byte-order mark so spreadsheet programs read Chinese text as UTF-8.
-  return '\uFEFF' + [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
 }
 
 export function download(filename: string, content: string, type: string): void {
