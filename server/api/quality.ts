@@ -97,7 +97,10 @@ export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = 
     const { from, to, size, negativeWeight } = body.data;
     // Without a seed one is made up and returned, so the same sample can be drawn again.
     const seed = body.data.seed ?? newId().slice(0, 8);
-    const sample = drawSample(await store.list({ from, to, status: 'ended' }), { size, seed, negativeWeight }, config.sampling);
+    const population = await store.list({ from, to, status: 'ended' });
+    const sample = drawSample(population, { size, seed, negativeWeight }, config.sampling);
+    const sampled = new Set(sample.conversationIds);
+    const conversations = population.filter((c) => sampled.has(c.id)).map((c) => ({ id: c.id, agentId: c.agentId, customerId: c.customerId, startedAt: c.startedAt }));
     const sampleId = `${new Date(from).toISOString()}..${new Date(to).toISOString()}#${seed}`;
     const scorecards = await Promise.all(
       sample.conversationIds.map((id) =>
@@ -108,7 +111,7 @@ export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = 
         }),
       ),
     );
-    const response: QaSampleResponse = { sampleId, from, to, sample, scorecards: scorecards.filter((s): s is Scorecard => s !== undefined) };
+    const response: QaSampleResponse = { sampleId, from, to, sample, conversations, scorecards: scorecards.filter((s): s is Scorecard => s !== undefined) };
     res.json(response);
   });
 

@@ -157,6 +157,8 @@ export interface QaSampleResponse {
   from: number;
   to: number;
   sample: Sample;
+  /** Who and when, for each sampled conversation, so QA can tell them apart. */
+  conversations: { id: string; agentId?: string; customerId?: string; startedAt: number }[];
   scorecards: Scorecard[];
 }
 

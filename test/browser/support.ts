@@ -87,7 +87,9 @@ export async function englishWords(page: Page, allowed: readonly string[] = []):
       const el = node.parentElement;
       if (!el || el.closest('[data-verbatim], script, style, .sr-only[aria-hidden]')) continue;
       if (!el.checkVisibility()) continue;
-      for (const word of node.textContent?.match(/[A-Za-z]{2,}/g) ?? []) if (!allow.has(word.toLowerCase())) found.add(word);
+      // Words are runs of letters between spaces and punctuation; a token with a digit in it is an id or a seed.
+      for (const token of node.textContent?.match(/[\p{L}\p{N}_-]+/gu) ?? [])
+        for (const word of /\d/.test(token) ? [] : (token.match(/[A-Za-z]{2,}/g) ?? [])) if (!allow.has(word.toLowerCase())) found.add(word);
     }
     return [...found];
   }, allowed);
