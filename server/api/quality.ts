@@ -12,7 +12,7 @@ import type { QualityConfig } from '../quality/config.ts';
 import { correctionsTsv, feedbackReport, promptEffect, withFeedback } from '../quality/feedback.ts';
 import { conversationMetrics, metricsReport } from '../quality/metrics.ts';
 import { drawSample } from '../quality/sampling.ts';
-import { editScorecard, newScorecard, rollup, ScorecardEditSchema, UnknownCriterionError } from '../quality/scorecard.ts';
+import { editScorecard, newScorecard, rollup, ScorecardEditSchema, ScorecardEditError } from '../quality/scorecard.ts';
 import type { Store } from '../store/index.ts';
 import type { Scorecard } from '../domain/quality.ts';
 
@@ -142,7 +142,7 @@ export function qualityRoutes({ store, pipeline, tokens, config, clock, newId = 
       if (!card) res.status(404).json({ error: `no conversation ${req.params.conversationId}` });
       else res.json(card);
     } catch (error) {
-      if (!(error instanceof UnknownCriterionError)) throw error;
+      if (!(error instanceof ScorecardEditError)) throw error;
       res.status(400).json({ errors: [{ field: 'criteria', message: error.message }] });
     }
   });

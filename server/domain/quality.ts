@@ -118,7 +118,7 @@ export interface ScorecardCriterion {
   id: string;
   label: string;
   weight: number;
-  /** null until someone (or the auto-fill) scores it. */
+  /** Whole points, 0 to the scorecard's scale; null until someone (or the auto-fill) scores it. */
   score: number | null;
   /** How the score was set: by the auto-fill, or by a person. */
   source: 'auto' | 'qa' | null;
@@ -131,6 +131,8 @@ export interface Scorecard {
   /** The sample it was drawn in, `<from>..<to>#<seed>`. */
   sampleId?: string;
   criteria: ScorecardCriterion[];
+  /** Criteria score 0..scale, in whole points (config `scorecard.scale` when the card was made). */
+  scale: number;
   /** 0..100; null while nothing is scored. */
   total: number | null;
   status: 'draft' | 'final';

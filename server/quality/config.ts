@@ -76,6 +76,8 @@ export const QualityConfigSchema = z.object({
   }),
   sampling: z.object({ negativeWeight: z.number().positive(), negativeBelow: z.number().min(-1).max(1) }),
   scorecard: z.object({
+    /** Criteria are scored in whole points from 0 to this. */
+    scale: z.number().int().min(1).max(100),
     criteria: z
       .array(
         z.object({

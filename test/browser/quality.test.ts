@@ -129,7 +129,7 @@ describe('service quality in a browser', () => {
     await card.waitFor();
     // Auto-filled criteria are marked; "Accurate information" is QA's to score.
     await card.locator('[data-criterion=greeting]').getByText('auto').waitFor();
-    await card.getByLabel('Score for Accurate information').fill('0.5');
+    await card.getByLabel('Score for Accurate information').fill('2');
     await card.getByLabel('Note for Accurate information').fill('Refund promised, but the double charge was not explained.');
     await card.getByLabel('Comment').fill('Owned the problem; explain the cause next time.');
     await card.getByLabel('Status').selectOption('final');
@@ -139,10 +139,11 @@ describe('service quality in a browser', () => {
 
     const row = page.locator('[data-testid=rollup-row][data-agent=bob]');
     await expect.poll(() => row.getByTestId('rollup-final').innerText()).toBe('1');
-    expect(await row.locator('[data-criterion=accuracy]').innerText()).toBe('0.50');
+    expect(await row.locator('[data-criterion=accuracy]').innerText()).toBe('2.0');
     const saved = (await rapport.store.get(conversationId))?.scorecard;
     expect(saved?.status).toBe('final');
-    expect(saved?.criteria.find((c) => c.id === 'accuracy')).toMatchObject({ score: 0.5, source: 'qa' });
+    expect(saved?.criteria.find((c) => c.id === 'accuracy')).toMatchObject({ score: 2, source: 'qa' });
+    expect(saved?.criteria.every((c) => c.score === null || (Number.isInteger(c.score) && c.score <= saved.scale))).toBe(true);
     await screenshot(page, 'quality-qa-scorecard');
     await page.close();
   });
