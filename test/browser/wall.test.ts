@@ -105,6 +105,11 @@ describe('the supervisor wall with 100 live conversations', () => {
     expect(await seriousViolations(wall)).toEqual([]);
     await wall.getByTestId('view-tiles').click();
     await wall.getByRole('button', { name: 'Comfortable' }).click();
+
+    // A new alert is announced once, in the one status region; the queue itself is not a live region.
+    expect(await wall.locator('.queue [aria-live], .queue[aria-live]').count()).toBe(0);
+    await say(rapport, 'w-1', 'customer', 'I am going to my lawyer and the regulator about this.', who(1));
+    await expect.poll(() => wall.getByTestId('alert-announcer').innerText(), { timeout: 20_000 }).toMatch(/^New Critical alert: agent-1 cust-9001/);
     await wall.close();
   });
 });

@@ -147,7 +147,7 @@ export class Wall {
     s.on('alert', (a) => {
       const known = this.alerts.has(a.id);
       this.alerts.set(a.id, a);
-      if (!known && a.state === 'open') this.announcement = { id: a.id, alert: a };
+      if (!known && a.state === 'open' && !this.outranked(a)) this.announcement = { id: a.id, alert: a };
     });
     s.on('alert:update', (a) => this.onAlertUpdate(a));
     s.on('alert:assigned', (e) => {
@@ -236,6 +236,12 @@ export class Wall {
   closeDrawer(): void {
     if (this.watched) this.connection.socket.emit('unwatch', { conversationId: this.watched.id });
     this.watched = undefined;
+  }
+
+  /** Alerts one turn opened together are announced once, as the most severe of them. */
+  private outranked(a: Alert): boolean {
+    const shown = this.announcement?.alert;
+    return !!shown && shown.conversationId === a.conversationId && shown.openedAt === a.openedAt && severityRank(shown.severity) >= severityRank(a.severity);
   }
 
   private matches(tile: ConversationSummary | undefined): boolean {
