@@ -118,7 +118,10 @@ describe('QA replay in a browser', () => {
     await expect.poll(async () => Number(await total.getAttribute('data-total')), { timeout: 15_000 }).toBeGreaterThanOrEqual(233);
     // Paging goes past 200: the last page is reachable.
     const pages = Math.ceil(Number(await total.getAttribute('data-total')) / 50);
-    for (let i = 1; i < pages; i++) await page.getByTestId('qa-next').click();
+    for (let i = 1; i < pages; i++) {
+      await page.getByTestId('qa-next').click();
+      await expect.poll(() => total.innerText()).toMatch(new RegExp(`^${i * 50 + 1}–`));
+    }
     await expect.poll(() => total.innerText()).toMatch(/^201–/);
 
     await page.getByTestId('qa-keywords').fill('lawyer invoice');
