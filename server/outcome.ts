@@ -10,8 +10,10 @@ import type { ScoredTurn, Turn } from './domain/turn.ts';
  * the deadline ticker) is a `Publisher`, and the composition root lists them in one place.
  */
 export type Outcome =
-  /** A final turn through the stages; `again` when it is a redelivered turn's events sent once more. */
-  /** `prompts` are the turn's new prompts, `expired` the earlier ones it made stale (as changed). */
+  /**
+   * A final turn through the stages: `prompts` are its new prompts, `expired` the earlier ones it made
+   * stale (as changed); `again` when it is a redelivered turn's events sent once more.
+   */
   | { kind: 'turn'; conversation: Conversation; turn: ScoredTurn; acceptedAt: number; alerts: AlertChange[]; prompts: Prompt[]; expired: Prompt[]; checklist?: Checklist; again: boolean }
   /** A partial speech-to-text segment, shown live and never stored as a turn. */
   | { kind: 'partial'; conversation: Conversation; turn: Turn }

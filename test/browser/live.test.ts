@@ -129,6 +129,9 @@ describe('live screens in a browser', () => {
     await rapport.pipeline.idle();
     const alertId = (await rapport.store.get('live-r'))!.alerts[0]!.id;
     const wall = await openAs(browser, rapport, '/supervisor', 'supervisor', 'sam', { width: 1400, height: 900 });
+    // The queue has one entry per conversation; its details list each alert with its state.
+    const group = wall.locator('[data-testid=queue-group][data-conversation-id="live-r"]');
+    await group.getByRole('button', { name: 'Details' }).click();
     await wall.locator(`[data-alert-id="${alertId}"][data-state=open]`).waitFor();
     await wall.locator('[data-testid=tile][data-id="live-r"]').click();
     await wall.locator('[data-testid=drawer]').getByText('cancel my subscription').waitFor();
