@@ -20,7 +20,7 @@ import { ingestRoutes } from './ingest/http.ts';
 import { attachIngestNamespace } from './ingest/socket.ts';
 import { publishTo, type Publisher } from './outcome.ts';
 import type { Pipeline } from './pipeline.ts';
-import { DeadlineTicker } from './quality/index.ts';
+import { DeadlineTicker, IdleEnder } from './quality/index.ts';
 import { attachRealtime, openNamespaces, roomPublisher } from './realtime/index.ts';
 import { summaryWriter } from './reports/index.ts';
 import type { Scorer } from './scoring/index.ts';
@@ -39,6 +39,8 @@ export interface Rapport {
   scorer: Scorer;
   /** Escalates alerts nobody acknowledged in time. */
   deadlines: DeadlineTicker;
+  /** Ends conversations left silent. */
+  idleEnd: IdleEnder;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   const onWebhookError = (err: unknown) => log.error({ err }, 'webhook delivery failed');
   const webhooks = webhookUrl ? startWebhooks({ tokens, clock, queue: await backend.webhookQueue(), url: webhookUrl, ...webhook, onError: onWebhookError }) : undefined;
   const deadlines = new DeadlineTicker(store, config.quality.acknowledge, clock);
+  const idleEnd = new IdleEnder(store, config.quality.idleEnd, clock);
   const failures: Publisher = { publish: (o) => o.kind === 'failed' && log.error({ err: o.error, conversationId: o.conversationId }, 'turn processing failed') };
   const publisher = publishTo(
     roomPublisher(namespaces, clock),
@@ -96,6 +99,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
     webhooks?.publisher,
     config.summaryDir ? summaryWriter(config.summaryDir, clock, log) : undefined,
     deadlines,
+    idleEnd,
     failures,
   );
 
@@ -127,6 +131,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   // Only once every listener is attached: a worker may start on turns other processes queued.
   await pipeline.start();
   await deadlines.start(commands);
+  await idleEnd.start(commands);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -147,8 +152,10 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
     store,
     scorer,
     deadlines,
+    idleEnd,
     async close() {
       deadlines.stop();
+      idleEnd.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await queue.close();
       await pipeline.idle();

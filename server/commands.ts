@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { acknowledge, assign, type Alert } from './domain/alert.ts';
-import { endConversation, withAlerts, withPromptFeedback, withPrompts, withQaNote, type Conversation } from './domain/conversation.ts';
+import { endConversation, withAlerts, withChangedPrompts, withPromptFeedback, withPrompts, withQaNote, type Conversation } from './domain/conversation.ts';
 import { makePrompt, type Prompt, type PromptFeedback } from './domain/prompt.ts';
+import { expiredByEnd } from './guidance/index.ts';
 import type { Publisher } from './outcome.ts';
 import { dueEscalations, type EscalationPort, type QualityConfig } from './quality/index.ts';
 import type { Store } from './store/index.ts';
@@ -41,12 +42,13 @@ export class Commands implements EscalationPort {
     // Turns accepted before the end may still wait in the queue (with Redis, maybe for another process).
     await this.o.order.settle(conversationId);
     return this.o.order.inOrder(conversationId, async () => {
-      const { conversation, changed } = await this.o.store.update(conversationId, (c) => {
-        if (!c || c.status === 'ended') return { result: { conversation: c, changed: false } };
-        const ended = endConversation(c, this.clock());
-        return { conversation: ended, result: { conversation: ended, changed: true } };
+      const { conversation, expired } = await this.o.store.update<{ conversation?: Conversation; expired?: Prompt[] }>(conversationId, (c) => {
+        if (!c || c.status === 'ended') return { result: { conversation: c, expired: undefined } };
+        const expired = expiredByEnd(c, this.clock());
+        const ended = endConversation(withChangedPrompts(c, expired), this.clock());
+        return { conversation: ended, result: { conversation: ended, expired } };
       });
-      if (changed && conversation) this.o.publisher.publish({ kind: 'ended', conversation });
+      if (expired && conversation) this.o.publisher.publish({ kind: 'ended', conversation, expired });
       return conversation;
     });
   }
@@ -60,7 +62,7 @@ export class Commands implements EscalationPort {
   async assignAlert(alertId: string, to: string, by: string): Promise<Alert | undefined> {
     const conversationId = await this.o.store.conversationOfAlert(alertId);
     if (!conversationId) return undefined;
-    return this.changeAlert(conversationId, alertId, (alert) => assign(alert, to, by, this.clock()));
+    return this.changeAlert(conversationId, alertId, (alert) => assign(alert, to, by, this.clock()), by);
   }
 
   /** A supervisor's private note to the agent, delivered as a prompt. */
@@ -69,7 +71,7 @@ export class Commands implements EscalationPort {
       const id = this.newId();
       const done = await this.o.store.update(conversationId, (c) => {
         if (!c || c.status === 'ended') return { result: undefined };
-        const prompt = makePrompt(c, { source: 'whisper', kind: 'whisper', text, why: `Whisper from ${from}`, from }, this.clock(), id);
+        const prompt = makePrompt(c, { source: 'whisper', kind: 'whisper', text, why: `Whisper from ${from}`, whyCode: { code: 'prompt.whisper', params: { from } }, from }, this.clock(), id);
         const updated = withPrompts(c, [prompt]);
         return { conversation: updated, result: { updated, prompt } };
       });
@@ -112,8 +114,8 @@ export class Commands implements EscalationPort {
     return this.o.order.inOrder(conversationId, () => this.o.store.update<T | undefined>(conversationId, (c) => (c && change(c)) ?? { result: undefined }));
   }
 
-  /** One alert changed by a pure lifecycle step (acknowledge, assign); unchanged alerts write nothing. */
-  private changeAlert(conversationId: string, alertId: string, step: (alert: Alert) => Alert): Promise<Alert | undefined> {
+  /** One alert changed by a pure lifecycle step (acknowledge, assign); unchanged alerts write nothing and publish nothing. */
+  private changeAlert(conversationId: string, alertId: string, step: (alert: Alert) => Alert, assignedBy?: string): Promise<Alert | undefined> {
     return this.o.order.inOrder(conversationId, async () => {
       const done = await this.o.store.update<{ alert: Alert; updated?: Conversation } | undefined>(conversationId, (c) => {
         const alert = c?.alerts.find((a) => a.id === alertId);
@@ -123,7 +125,10 @@ export class Commands implements EscalationPort {
         const updated = withAlerts(c, [changed]);
         return { conversation: updated, result: { alert: changed, updated } };
       });
-      if (done?.updated) this.o.publisher.publish({ kind: 'alerts', conversation: done.updated, alerts: [{ alert: done.alert, change: 'updated' }] });
+      if (done?.updated) {
+        const alerts = [{ alert: done.alert, change: 'updated' as const }];
+        this.o.publisher.publish({ kind: 'alerts', conversation: done.updated, alerts, ...(assignedBy === undefined ? {} : { assignedBy }) });
+      }
       return done?.alert;
     });
   }

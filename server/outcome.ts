@@ -10,15 +10,19 @@ import type { ScoredTurn, Turn } from './domain/turn.ts';
  * the deadline ticker) is a `Publisher`, and the composition root lists them in one place.
  */
 export type Outcome =
-  /** A final turn through the stages; `again` when it is a redelivered turn's events sent once more. */
-  | { kind: 'turn'; conversation: Conversation; turn: ScoredTurn; acceptedAt: number; alerts: AlertChange[]; prompts: Prompt[]; checklist?: Checklist; again: boolean }
+  /**
+   * A final turn through the stages: `prompts` are its new prompts, `expired` the earlier ones it made
+   * stale (as changed); `again` when it is a redelivered turn's events sent once more.
+   */
+  | { kind: 'turn'; conversation: Conversation; turn: ScoredTurn; acceptedAt: number; alerts: AlertChange[]; prompts: Prompt[]; expired: Prompt[]; checklist?: Checklist; again: boolean }
   /** A partial speech-to-text segment, shown live and never stored as a turn. */
   | { kind: 'partial'; conversation: Conversation; turn: Turn }
-  /** Alerts changed by a command (acknowledge, assign) or by an overdue deadline. */
-  | { kind: 'alerts'; conversation: Conversation; alerts: AlertChange[] }
+  /** Alerts changed by a command (acknowledge, assign) or by an overdue deadline; `assignedBy` names who handed them over. */
+  | { kind: 'alerts'; conversation: Conversation; alerts: AlertChange[]; assignedBy?: string }
   /** A supervisor's whisper to the agent. */
   | { kind: 'whisper'; conversation: Conversation; prompt: Prompt }
-  | { kind: 'ended'; conversation: Conversation }
+  /** The conversation ended; `expired` are the suggestions still open until then, now expired. */
+  | { kind: 'ended'; conversation: Conversation; expired: Prompt[] }
   | { kind: 'failed'; conversationId: string; error: Error };
 
 export interface Publisher {

@@ -156,6 +156,7 @@ export class Pipeline implements ConversationOrder {
       turn,
       acceptedAt: this.clock(),
       prompts: c.prompts.filter((p) => p.turnId === turnId),
+      expired: [],
       alerts: c.alerts.filter((a) => a.evidence.includes(turnId)).map((alert) => ({ alert, change: 'updated' })),
       again: true,
     });

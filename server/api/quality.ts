@@ -6,7 +6,7 @@ import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
 import type { Conversation } from '../domain/conversation.ts';
 import type { Commands } from '../commands.ts';
 import type { ChurnResponse, ConversationQualityReport, QaSampleResponse, ScorecardRollupResponse } from '../contract/index.ts';
-import { editScorecard, newScorecard, redactScorecardEdit, rollup, ScorecardEditSchema, UnknownCriterionError, withFeedback, type QualityConfig } from '../quality/index.ts';
+import { editScorecard, newScorecard, redactScorecardEdit, rollup, ScorecardEditSchema, ScorecardEditError, withFeedback, type QualityConfig } from '../quality/index.ts';
 import { churnRisks, conversationMetrics, correctionsTsv, drawSample, feedbackReport, metricsReport, promptEffect } from '../reports/index.ts';
 import { redactText } from '../domain/pii.ts';
 import type { Store } from '../store/index.ts';
@@ -96,7 +96,10 @@ export function qualityRoutes({ store, commands, tokens, config, clock, newId = 
     const { from, to, size, negativeWeight } = body.data;
     // Without a seed one is made up and returned, so the same sample can be drawn again.
     const seed = body.data.seed === undefined ? newId().slice(0, 8) : redactText(body.data.seed);
-    const sample = drawSample(await store.list({ from, to, status: 'ended' }), { size, seed, negativeWeight }, config.sampling);
+    const population = await store.list({ from, to, status: 'ended' });
+    const sample = drawSample(population, { size, seed, negativeWeight }, config.sampling);
+    const sampled = new Set(sample.conversationIds);
+    const conversations = population.filter((c) => sampled.has(c.id)).map((c) => ({ id: c.id, agentId: c.agentId, customerId: c.customerId, startedAt: c.startedAt }));
     const sampleId = `${new Date(from).toISOString()}..${new Date(to).toISOString()}#${seed}`;
     const scorecards = await Promise.all(
       sample.conversationIds.map((id) =>
@@ -107,7 +110,7 @@ export function qualityRoutes({ store, commands, tokens, config, clock, newId = 
         }),
       ),
     );
-    const response: QaSampleResponse = { sampleId, from, to, sample, scorecards: scorecards.filter((s): s is Scorecard => s !== undefined) };
+    const response: QaSampleResponse = { sampleId, from, to, sample, conversations, scorecards: scorecards.filter((s): s is Scorecard => s !== undefined) };
     res.json(response);
   });
 
@@ -139,7 +142,7 @@ export function qualityRoutes({ store, commands, tokens, config, clock, newId = 
       if (!card) noConversation(res, req.params.conversationId as string);
       else res.json(card);
     } catch (error) {
-      if (!(error instanceof UnknownCriterionError)) throw error;
+      if (!(error instanceof ScorecardEditError)) throw error;
       refuse(res, refusal('invalid', error.message, [{ field: 'criteria', message: error.message }]));
     }
   });

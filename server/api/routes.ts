@@ -1,10 +1,10 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../auth/http.ts';
 import { canSeeConversation, type TokenService } from '../auth/tokens.ts';
 import { summarize, viewOf, type Conversation } from '../domain/conversation.ts';
 import type { Commands } from '../commands.ts';
-import type { ConversationListResponse, NoteResponse } from '../contract/index.ts';
+import type { ConversationExport, ConversationFacets, ConversationPage, NoteResponse } from '../contract/index.ts';
 import { redactText } from '../domain/pii.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { Store } from '../store/index.ts';
@@ -24,8 +24,19 @@ const ListQuery = z.strictObject({
   minSentiment: z.coerce.number().min(-1).max(1).optional(),
   hasAlerts: boolean.optional(),
   recovered: boolean.optional(),
+  /** Words that must all appear in the transcript (any speaker), case-insensitive. */
+  q: z.string().trim().max(200).optional(),
+  queue: z.string().optional(),
+  customerId: z.string().optional(),
+  /** The conversation's headline complaint grade, or `none` for conversations without a complaint. */
+  grade: z.enum(['none', 'general', 'complex', 'major']).optional(),
+  offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
+type ListQuery = z.infer<typeof ListQuery>;
+
+/** Most conversations one export carries; narrow the filter for more. */
+const EXPORT_MAX = 5000;
 
 export interface ApiDeps {
   store: Store;
@@ -46,28 +57,73 @@ export function apiRoutes({ store, pipeline, commands, tokens, metrics, clock, m
     res.json(req.principal);
   });
 
-  router.get('/api/conversations', anyUser, async (req, res) => {
-    const parsed = ListQuery.safeParse(req.query);
-    if (!parsed.success) {
-      refuse(res, invalidInput(parsed.error, '(query)'));
-      return;
-    }
-    const q = parsed.data;
-    const principal = req.principal!;
-    // Agents only ever see their own conversations, whatever they ask for.
+  /** The conversations a query matches, newest first, with their summaries; agents only ever get their own. */
+  const matching = async (q: ListQuery, principal: NonNullable<Request['principal']>) => {
     const agentId = principal.role === 'agent' ? principal.id : q.agentId;
     const now = clock();
+    const words = (q.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const found = await store.list({ status: q.status, agentId, from: q.from, to: q.to });
-    const summaries = found
-      .map((c) => summarize(c, now))
+    return found
       .filter(
-        (s) =>
+        (c) =>
+          (q.queue === undefined || c.queue === q.queue) &&
+          (q.customerId === undefined || c.customerId === q.customerId) &&
+          (words.length === 0 || words.every((w) => c.turns.some((t) => t.text.toLowerCase().includes(w)))),
+      )
+      .map((c) => ({ c, s: summarize(c, now) }))
+      .filter(
+        ({ s }) =>
           (q.minSentiment === undefined || (s.endSentiment ?? 0) >= q.minSentiment) &&
           (q.hasAlerts === undefined || s.alertsTotal > 0 === q.hasAlerts) &&
-          (q.recovered === undefined || s.recovered === q.recovered),
+          (q.recovered === undefined || s.recovered === q.recovered) &&
+          (q.grade === undefined || (s.complaint?.grade ?? 'none') === q.grade),
       )
-      .slice(0, q.limit);
-    res.json({ conversations: summaries } satisfies ConversationListResponse);
+      .sort((a, b) => (b.s.endedAt ?? b.s.updatedAt) - (a.s.endedAt ?? a.s.updatedAt) || (a.s.id < b.s.id ? -1 : 1));
+  };
+
+  /** The list query, or undefined once the refusal is sent. */
+  const parseList = (req: Request, res: Response): ListQuery | undefined => {
+    const parsed = ListQuery.safeParse(req.query);
+    if (!parsed.success) refuse(res, invalidInput(parsed.error, '(query)'));
+    return parsed.data;
+  };
+
+  /** A page of matching conversations and how many match in all. */
+  router.get('/api/conversations', anyUser, async (req, res) => {
+    const q = parseList(req, res);
+    if (!q) return;
+    const all = await matching(q, req.principal!);
+    res.json({
+      conversations: all.slice(q.offset, q.offset + q.limit).map(({ s }) => s),
+      total: all.length,
+      offset: q.offset,
+    } satisfies ConversationPage);
+  });
+
+  /** Every matching conversation in full (turns, alerts, prompts), for a bulk export; at most EXPORT_MAX. */
+  router.get('/api/conversations/export', anyUser, async (req, res) => {
+    const q = parseList(req, res);
+    if (!q) return;
+    const all = await matching(q, req.principal!);
+    if (all.length > EXPORT_MAX) {
+      refuse(res, refusal('too_large', `${all.length} conversations match; narrow the filter to at most ${EXPORT_MAX}`));
+      return;
+    }
+    const now = clock();
+    res.json({ conversations: all.map(({ c }) => viewOf(c, now)), total: all.length } satisfies ConversationExport);
+  });
+
+  /** The agents, customers and queues of the conversations with this status, for the QA filter lists. */
+  router.get('/api/conversations/facets', anyUser, async (req, res) => {
+    const q = parseList(req, res);
+    if (!q) return;
+    const all = await matching({ ...q, agentId: undefined, customerId: undefined, queue: undefined }, req.principal!);
+    const distinct = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))].sort();
+    res.json({
+      agents: distinct(all.map(({ c }) => c.agentId)),
+      customers: distinct(all.map(({ c }) => c.customerId)),
+      queues: distinct(all.map(({ c }) => c.queue)),
+    } satisfies ConversationFacets);
   });
 
   /** One conversation, as one of its renderings, to whoever may see it. */

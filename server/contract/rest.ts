@@ -11,9 +11,24 @@ import type { FeedbackInput } from '../quality/index.ts';
 import type { ChurnRisk, ConversationMetrics, FeedbackReport, MetricsReport, PromptEffect, Sample } from '../reports/index.ts';
 import type { ScorecardRollup } from '../quality/index.ts';
 
-/** GET /api/conversations */
-export interface ConversationListResponse {
+/** GET /api/conversations: one page of the matches, newest first. */
+export interface ConversationPage {
   conversations: ConversationSummary[];
+  total: number;
+  offset: number;
+}
+
+/** GET /api/conversations/export: every match in full, for a bulk export. */
+export interface ConversationExport {
+  conversations: ConversationView[];
+  total: number;
+}
+
+/** GET /api/conversations/facets: what the QA filters offer to choose from. */
+export interface ConversationFacets {
+  agents: string[];
+  customers: string[];
+  queues: string[];
 }
 
 /** PUT /api/conversations/:id/note */
@@ -21,7 +36,6 @@ export interface NoteResponse {
   ok: true;
   qaNote: string | undefined;
 }
-
 
 /** GET /api/metrics/conversations/:id */
 export interface ConversationQualityReport {
@@ -52,6 +66,8 @@ export interface QaSampleResponse {
   from: number;
   to: number;
   sample: Sample;
+  /** Who and when, for each sampled conversation, so QA can tell them apart. */
+  conversations: { id: string; agentId?: string; customerId?: string; startedAt: number }[];
   scorecards: Scorecard[];
 }
 
@@ -68,7 +84,9 @@ export interface FeedbackRequest extends FeedbackInput {
 /** Every REST reply the screens read, by route. */
 export interface RestReplies {
   me: Principal;
-  conversations: ConversationListResponse;
+  conversations: ConversationPage;
+  conversationExport: ConversationExport;
+  facets: ConversationFacets;
   conversation: ConversationView;
   note: NoteResponse;
   ack: Alert;

@@ -77,9 +77,19 @@ export interface AgentClientToServer {
   'prompt:feedback': (e: { conversationId: string; promptId: string; feedback: PromptFeedback }, ack: Ack) => void;
 }
 
+/** A supervisor signed in to the wall now. */
+export interface OnlineSupervisor {
+  id: string;
+  name: string;
+}
+
 /** /supervisor: the wall of every live conversation. */
 export interface SupervisorServerToClient {
   wall: (tiles: ConversationSummary[]) => void;
+  /** Who is on the wall now, sent on every arrival and departure: the people an alert can be assigned to. */
+  supervisors: (online: OnlineSupervisor[]) => void;
+  /** To the assignee only: an alert was handed to them. */
+  'alert:assigned': (e: { alert: Alert; by: string }) => void;
   'conversation:update': (tile: ConversationSummary) => void;
   alert: (alert: Alert) => void;
   'alert:update': (alert: Alert) => void;
@@ -92,7 +102,7 @@ export interface SupervisorServerToClient {
 
 export interface SupervisorClientToServer {
   'alert:ack': (e: { alertId: string }, ack: Ack<Alert>) => void;
-  /** Hands an alert to a supervisor by name (often oneself). */
+  /** Hands an alert to a supervisor on the wall now (often oneself), by their id. */
   'alert:assign': (e: { alertId: string; to: string }, ack: Ack<Alert>) => void;
   whisper: (e: { conversationId: string; text: string }, ack: Ack<Prompt>) => void;
   watch: (e: { conversationId: string }, ack: Ack<ConversationView>) => void;

@@ -1,4 +1,5 @@
 /** Alerts and their lifecycle: open -> acknowledged -> resolved. Pure functions returning new values. */
+import type { Reason } from './quality.ts';
 
 export type Severity = 'info' | 'warning' | 'critical';
 export type AlertState = 'open' | 'acknowledged' | 'resolved';
@@ -9,8 +10,10 @@ export interface Alert {
   agentId?: string;
   severity: Severity;
   rule: string;
-  /** A sentence a supervisor understands. */
+  /** A sentence a supervisor understands, in English (logs, webhooks, exports). */
   reason: string;
+  /** The reason as a code with parameters, worded by the screens in their language. */
+  reasonCode?: Reason;
   /** Turn ids that made the rule fire. */
   evidence: string[];
   state: AlertState;

@@ -114,6 +114,13 @@ export function withPrompts(c: Conversation, prompts: readonly Prompt[]): Conver
   return prompts.length === 0 ? c : { ...c, prompts: [...c.prompts, ...prompts] };
 }
 
+/** Replaces prompts by id with their changed copies (an expiry), in place. */
+export function withChangedPrompts(c: Conversation, changed: readonly Prompt[]): Conversation {
+  if (changed.length === 0) return c;
+  const byId = new Map(changed.map((p) => [p.id, p]));
+  return { ...c, prompts: c.prompts.map((p) => byId.get(p.id) ?? p) };
+}
+
 export function withPromptFeedback(c: Conversation, promptId: string, feedback: PromptFeedback, at: number): { conversation: Conversation; prompt?: Prompt } {
   const prompt = c.prompts.find((p) => p.id === promptId);
   if (!prompt) return { conversation: c };

@@ -40,13 +40,23 @@ export interface ComplaintDeadlines {
   resolveBy: number;
 }
 
+/**
+ * Why something fired, as a code and its parameters: the screens word it in their language, and
+ * `points` is what it added to a complaint's grade (absent when it decides the grade outright).
+ */
+export interface Reason {
+  code: string;
+  params?: Record<string, string | number>;
+  points?: number;
+}
+
 export interface Complaint {
   /** The episode's first customer turn id: stable as the episode grows and is re-graded. */
   id: string;
   grade: ComplaintGrade;
   points: number;
-  /** Each thing that earned points, in words. */
-  reasons: string[];
+  /** Each thing that earned points or decided the grade. */
+  reasons: Reason[];
   startedAt: number;
   /** When the customer's mood went back to zero or above; absent while the episode goes on. */
   endedAt?: number;
@@ -108,7 +118,7 @@ export interface ScorecardCriterion {
   id: string;
   label: string;
   weight: number;
-  /** null until someone (or the auto-fill) scores it. */
+  /** Whole points, 0 to the scorecard's scale; null until someone (or the auto-fill) scores it. */
   score: number | null;
   /** How the score was set: by the auto-fill, or by a person. */
   source: 'auto' | 'qa' | null;
@@ -121,6 +131,8 @@ export interface Scorecard {
   /** The sample it was drawn in, `<from>..<to>#<seed>`. */
   sampleId?: string;
   criteria: ScorecardCriterion[];
+  /** Criteria score 0..scale, in whole points (config `scorecard.scale` when the card was made). */
+  scale: number;
   /** 0..100; null while nothing is scored. */
   total: number | null;
   status: 'draft' | 'final';

@@ -26,6 +26,7 @@ export function checklistPrompts(config: QualityConfig['checklist'], detector: C
                 item.status === 'partial'
                   ? 'The conversation is wrapping up and your commitment has no time yet.'
                   : `The conversation is wrapping up and the ${item.id} item of the service checklist is missing.`,
+              whyCode: item.status === 'partial' ? { code: 'prompt.commitmentNoTime' } : { code: 'prompt.checklistMissing', params: { item: item.id } },
               turnId: turn.turnId,
             },
             now,

@@ -5,6 +5,7 @@ import type { PromptSource } from './source.ts';
 
 export { PlaybookSchema, type Playbook } from './playbook.ts';
 export type { PromptContext, PromptSource } from './source.ts';
+export { expiredByEnd, expiredByTurn } from './expiry.ts';
 
 /**
  * The registered prompt sources, in the order they run on every scored turn (each sees the prompts of

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Conversation } from '../domain/conversation.ts';
+import type { Reason } from '../domain/quality.ts';
 import { makePrompt, type Prompt } from '../domain/prompt.ts';
 import type { ScoredTurn } from '../domain/turn.ts';
 import type { Finding } from '../rules/index.ts';
@@ -26,16 +27,18 @@ export type Playbook = z.infer<typeof PlaybookSchema>;
 interface Trigger {
   key: string;
   why: string;
+  code: Reason;
 }
 
 /** Emotions below this confidence do not prompt on their own. */
 const EMOTION_MIN_CONFIDENCE = 0.5;
 
 function triggersOf(turn: ScoredTurn, fresh: readonly Finding[]): Trigger[] {
-  const triggers = fresh.map((f) => ({ key: f.trigger, why: f.reason }));
+  const triggers = fresh.map((f) => ({ key: f.trigger, why: f.reason, code: f.code }));
   const emotion = turn.score.emotion;
   if (turn.speaker === 'customer' && !turn.score.lowConfidence && emotion && emotion.confidence >= EMOTION_MIN_CONFIDENCE) {
-    triggers.push({ key: `emotion:${emotion.label}`, why: `The customer sounds ${emotion.label} (${Math.round(emotion.confidence * 100)}% sure).` });
+    const sure = Math.round(emotion.confidence * 100);
+    triggers.push({ key: `emotion:${emotion.label}`, why: `Detected emotion: ${emotion.label} (${sure}% sure).`, code: { code: 'prompt.emotion', params: { emotion: emotion.label, sure } } });
   }
   return triggers;
 }
@@ -60,7 +63,7 @@ function suggestPrompts(
       if (!entry.on.includes(trigger.key)) continue;
       const recent = [...conversation.prompts, ...prompts].some((p) => p.source === entry.id && now - p.at < cooldownMs);
       if (recent) continue;
-      prompts.push(makePrompt(conversation, { source: entry.id, kind: entry.kind, text: entry.text[lang], why: trigger.why, turnId: turn.turnId }, now, newId()));
+      prompts.push(makePrompt(conversation, { source: entry.id, kind: entry.kind, text: entry.text[lang], why: trigger.why, whyCode: trigger.code, turnId: turn.turnId }, now, newId()));
     }
   }
   return prompts;

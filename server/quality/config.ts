@@ -38,6 +38,7 @@ export const QualityConfigSchema = z.object({
     }),
     complexAt: z.number().positive(),
     majorAt: z.number().positive(),
+    majorWhenRepeatAndStrong: z.boolean(),
   }),
   deadlines: z.object({
     general: z.object({ respondHours: hours, resolveHours: hours }),
@@ -47,6 +48,10 @@ export const QualityConfigSchema = z.object({
   acknowledge: z.object({
     minutes: z.object({ info: z.number().positive(), warning: z.number().positive(), critical: z.number().positive() }),
     chain: z.array(z.string().min(1)).min(1),
+    tickSeconds: z.number().positive(),
+  }),
+  idleEnd: z.object({
+    minutes: z.object({ chat: z.number().positive(), voice: z.number().positive() }),
     tickSeconds: z.number().positive(),
   }),
   checklist: z.object({
@@ -71,6 +76,8 @@ export const QualityConfigSchema = z.object({
   }),
   sampling: z.object({ negativeWeight: z.number().positive(), negativeBelow: z.number().min(-1).max(1) }),
   scorecard: z.object({
+    /** Criteria are scored in whole points from 0 to this. */
+    scale: z.number().int().min(1).max(100),
     criteria: z
       .array(
         z.object({

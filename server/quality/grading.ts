@@ -2,13 +2,14 @@ import type { Conversation } from '../domain/conversation.ts';
 import type { ScoredTurn } from '../domain/turn.ts';
 import { PhraseMatcher, type PhraseGroup } from '../rules/index.ts';
 import type { QualityConfig } from './config.ts';
-import type { Complaint, ComplaintDeadlines, ComplaintGrade } from '../domain/quality.ts';
+import type { Complaint, ComplaintDeadlines, ComplaintGrade, Reason } from '../domain/quality.ts';
 
 /**
  * Complaint grading. Each negative episode (a maximal run of customer turns whose smoothed mood is
  * below zero) earns points for how deep and how long the negativity went, escalation phrases, a
  * repeat contact and strong emotion; the points give the grade, and the grade gives the deadlines.
- * A legal or regulator threat is major whatever the points.
+ * A legal or regulator threat is major whatever the points, and so (with `majorWhenRepeatAndStrong`)
+ * is a repeat contact whose negativity is strong. Reasons travel as codes for the screens to word.
  */
 
 
@@ -55,42 +56,49 @@ export function createGrader(config: QualityConfig, groups: readonly PhraseGroup
     negativeEpisodes(c, saysComplaint).map(({ turns, endedAt }) => {
       const first = turns[0]!;
       const last = turns.at(-1)!;
-      const reasons: string[] = [];
+      const reasons: Reason[] = [];
       let points = 0;
-      const add = (n: number, why: string) => {
+      const add = (n: number, code: string, params?: Reason['params']) => {
         if (n <= 0) return;
         points += n;
-        reasons.push(`${why} (+${n})`);
+        reasons.push({ code, params, points: n });
       };
 
       const lowestMood = Math.min(...turns.map((t) => t.smoothed));
-      if (lowestMood <= g.strength.strong) add(g.points.strong, `very negative (lowest mood ${lowestMood.toFixed(2)})`);
-      else if (lowestMood <= g.strength.moderate) add(g.points.moderate, `clearly negative (lowest mood ${lowestMood.toFixed(2)})`);
+      const mood = Number(lowestMood.toFixed(2));
+      const strong = lowestMood <= g.strength.strong;
+      if (strong) add(g.points.strong, 'complaint.strong', { mood });
+      else if (lowestMood <= g.strength.moderate) add(g.points.moderate, 'complaint.moderate', { mood });
 
-      const minutes = ((endedAt ?? last.at) - first.at) / MINUTE;
-      if (turns.length >= g.length.longTurns || minutes >= g.length.longMinutes) add(g.points.long, `long (${turns.length} turns, ${minutes.toFixed(1)} min)`);
+      const minutes = Number((((endedAt ?? last.at) - first.at) / MINUTE).toFixed(1));
+      if (turns.length >= g.length.longTurns || minutes >= g.length.longMinutes) add(g.points.long, 'complaint.long', { turns: turns.length, minutes });
       else if (turns.length >= g.length.moderateTurns || minutes >= g.length.moderateMinutes)
-        add(g.points.moderateLength, `lasting (${turns.length} turns, ${minutes.toFixed(1)} min)`);
+        add(g.points.moderateLength, 'complaint.lasting', { turns: turns.length, minutes });
 
       const escalated = found(escalation, turns);
       if (escalated.length > 0)
-        add(
-          Math.min(g.points.maxEscalationPoints, escalated.length * g.points.escalationPhrase),
-          `escalation: ${escalated.map((e) => e.meaning).join(', ')}`,
-        );
+        add(Math.min(g.points.maxEscalationPoints, escalated.length * g.points.escalationPhrase), 'complaint.escalation', {
+          triggers: escalated.map((e) => e.trigger).join(','),
+        });
 
-      const repeated = found(repeat, turns).length > 0;
-      if (repeated || (c.priorContacts ?? 0) > 0)
-        add(g.points.repeatContact, repeated ? 'says this is a repeat contact' : `contacted us ${c.priorContacts} time(s) in the last ${g.repeatContactDays} days`);
+      const saysRepeat = found(repeat, turns).length > 0;
+      const repeated = saysRepeat || (c.priorContacts ?? 0) > 0;
+      if (saysRepeat) add(g.points.repeatContact, 'complaint.saysRepeat');
+      else if (repeated) add(g.points.repeatContact, 'complaint.priorContacts', { count: c.priorContacts!, days: g.repeatContactDays });
 
       const emotional = turns.find(
         (t) => t.score.emotion && g.emotion.labels.includes(t.score.emotion.label) && t.score.emotion.confidence >= g.emotion.minConfidence,
       );
-      if (emotional) add(g.points.emotion, `sounds ${emotional.score.emotion!.label}`);
+      if (emotional) add(g.points.emotion, 'complaint.emotion', { emotion: emotional.score.emotion!.label });
 
+      // Major is for what a manager must see: a legal or regulator threat, or a repeat contact with
+      // strong negativity. Points alone reach it only past majorAt, which the default config sets
+      // above what one long, angry episode earns.
       const threatened = found(legal, turns);
-      if (threatened.length > 0) reasons.push(`${threatened.map((t) => t.meaning).join(', ')} (major)`);
-      const grade: ComplaintGrade = threatened.length > 0 || points >= g.majorAt ? 'major' : points >= g.complexAt ? 'complex' : 'general';
+      if (threatened.length > 0) reasons.push({ code: 'complaint.legal', params: { triggers: threatened.map((t) => t.trigger).join(',') } });
+      const repeatAndStrong = g.majorWhenRepeatAndStrong && repeated && strong;
+      if (repeatAndStrong && threatened.length === 0) reasons.push({ code: 'complaint.repeatAndStrong' });
+      const grade: ComplaintGrade = threatened.length > 0 || repeatAndStrong || points >= g.majorAt ? 'major' : points >= g.complexAt ? 'complex' : 'general';
       const d = config.deadlines;
       const deadlines: ComplaintDeadlines =
         grade === 'major'

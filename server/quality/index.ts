@@ -11,11 +11,12 @@ import { createGrader, type Grader } from './grading.ts';
 export { hasTimeExpression, outstandingItems, type ChecklistDetector } from './checklist.ts';
 export { QualityConfigSchema, type QualityConfig } from './config.ts';
 export { DeadlineTicker, type EscalationPort } from './deadline-ticker.ts';
+export { IdleEnder, type EndPort } from './idle-end.ts';
 export { armAckDeadline, dueEscalations, isOverdue, nextEscalationAt } from './deadlines.ts';
 export { withFeedback, type FeedbackInput } from './feedback.ts';
 export { negativeEpisodes, type Grader } from './grading.ts';
 export { priorContactsOf } from './prior-contacts.ts';
-export { editScorecard, newScorecard, redactScorecardEdit, rollup, ScorecardEditSchema, UnknownCriterionError, type ScorecardEdit, type ScorecardRollup } from './scorecard.ts';
+export { editScorecard, newScorecard, redactScorecardEdit, rollup, ScorecardEditSchema, ScorecardEditError, type ScorecardEdit, type ScorecardRollup } from './scorecard.ts';
 
 /** The service-quality practice, built once from config: what the turn stages run on every scored turn. */
 export interface Quality {

@@ -7,40 +7,44 @@ import { groupBy, mean, roundTo } from '../lib/index.ts';
 
 /**
  * QA scorecards: the configured criteria, pre-filled where the checklist and the scores already
- * answer, editable by QA. Scores run 0..1; the total is the weighted mean of the scored criteria, 0..100.
+ * answer, editable by QA. Scores are whole points 0..scale; the total is the weighted mean of the
+ * scored criteria as a share of the scale, 0..100.
  */
 
 
 type ScorecardConfig = QualityConfig['scorecard'];
 type Criterion = ScorecardConfig['criteria'][number];
 
-function autoScore(auto: Criterion['auto'], c: Conversation): number | null {
+/** The auto-fill as a fraction 0..1 of the full score, or null when it does not apply. */
+function autoFraction(auto: Criterion['auto'], c: Conversation): number | null {
   if (auto === undefined) return null;
   const s = summarize(c, c.endedAt ?? c.updatedAt);
-  if (auto === 'sentiment:end') return s.endSentiment === null ? null : Number(((s.endSentiment + 1) / 2).toFixed(3));
+  if (auto === 'sentiment:end') return s.endSentiment === null ? null : (s.endSentiment + 1) / 2;
   if (auto === 'recovered') return s.startSentiment === null || s.startSentiment >= 0 ? null : s.recovered ? 1 : 0;
   const item = c.checklist?.items.find((i) => `checklist:${i.id}` === auto);
   // An item the queue does not require is not scored, rather than scored as missed.
   return item === undefined ? null : item.status === 'done' ? 1 : item.status === 'partial' ? 0.5 : 0;
 }
 
-function totalOf(criteria: readonly ScorecardCriterion[]): number | null {
+function totalOf(criteria: readonly ScorecardCriterion[], scale: number): number | null {
   const scored = criteria.filter((c) => c.score !== null);
   const weight = scored.reduce((s, c) => s + c.weight, 0);
-  return weight === 0 ? null : Number(((100 * scored.reduce((s, c) => s + c.weight * c.score!, 0)) / weight).toFixed(1));
+  return weight === 0 ? null : Number(((100 * scored.reduce((s, c) => s + c.weight * c.score!, 0)) / (weight * scale)).toFixed(1));
 }
 
 export function newScorecard(config: ScorecardConfig, c: Conversation, now: number, sampleId?: string): Scorecard {
   const criteria = config.criteria.map((k) => {
-    const score = autoScore(k.auto, c);
+    const fraction = autoFraction(k.auto, c);
+    const score = fraction === null ? null : Math.round(fraction * config.scale);
     return { id: k.id, label: k.label, weight: k.weight, score, source: score === null ? null : ('auto' as const) };
   });
-  return { conversationId: c.id, agentId: c.agentId, sampleId, criteria, total: totalOf(criteria), status: 'draft', createdAt: now, updatedAt: now };
+  const scale = config.scale;
+  return { conversationId: c.id, agentId: c.agentId, sampleId, criteria, scale, total: totalOf(criteria, scale), status: 'draft', createdAt: now, updatedAt: now };
 }
 
 export const ScorecardEditSchema = z.strictObject({
   criteria: z
-    .array(z.strictObject({ id: z.string().min(1), score: z.number().min(0).max(1).nullable(), note: z.string().max(2000).optional() }))
+    .array(z.strictObject({ id: z.string().min(1), score: z.number().int().min(0).nullable(), note: z.string().max(2000).optional() }))
     .optional(),
   comment: z.string().max(5000).optional(),
   status: z.enum(['draft', 'final']).optional(),
@@ -56,10 +60,11 @@ export function redactScorecardEdit(edit: ScorecardEdit): ScorecardEdit {
   };
 }
 
-export class UnknownCriterionError extends Error {
-  constructor(readonly ids: string[]) {
-    super(`no such criteria: ${ids.join(', ')}`);
-    this.name = 'UnknownCriterionError';
+/** An edit that names criteria the card does not have, or scores above the card's scale. */
+export class ScorecardEditError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScorecardEditError';
   }
 }
 
@@ -67,7 +72,9 @@ export class UnknownCriterionError extends Error {
 export function editScorecard(card: Scorecard, edit: ScorecardEdit, by: string, now: number): Scorecard {
   const edits = new Map((edit.criteria ?? []).map((e) => [e.id, e]));
   const unknown = [...edits.keys()].filter((id) => !card.criteria.some((c) => c.id === id));
-  if (unknown.length > 0) throw new UnknownCriterionError(unknown);
+  if (unknown.length > 0) throw new ScorecardEditError(`no such criteria: ${unknown.join(', ')}`);
+  const over = [...edits.values()].filter((e) => e.score !== null && e.score > card.scale);
+  if (over.length > 0) throw new ScorecardEditError(`scores run from 0 to ${card.scale} whole points: ${over.map((e) => e.id).join(', ')}`);
   const criteria = card.criteria.map((c) => {
     const e = edits.get(c.id);
     return e ? { ...c, score: e.score, source: e.score === null ? null : ('qa' as const), note: e.note ?? c.note } : c;
@@ -75,7 +82,7 @@ export function editScorecard(card: Scorecard, edit: ScorecardEdit, by: string, 
   return {
     ...card,
     criteria,
-    total: totalOf(criteria),
+    total: totalOf(criteria, card.scale),
     comment: edit.comment ?? card.comment,
     status: edit.status ?? card.status,
     updatedAt: now,

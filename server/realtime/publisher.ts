@@ -1,7 +1,8 @@
 import type { AlertChange } from '../domain/alert.ts';
 import { summarize, type Conversation } from '../domain/conversation.ts';
+import type { Prompt } from '../domain/prompt.ts';
 import type { Outcome, Publisher } from '../outcome.ts';
-import { agentRoom, SUPERVISORS, watchRoom, type Namespaces } from './rooms.ts';
+import { agentRoom, SUPERVISORS, supervisorRoom, watchRoom, type Namespaces } from './rooms.ts';
 
 /**
  * Every outcome to the rooms that may see it: the conversation's agent gets all of it, supervisors
@@ -17,6 +18,13 @@ export function roomPublisher({ agents, supervisors }: Namespaces, clock: () => 
       const event = change === 'opened' ? 'alert' : 'alert:update';
       agent(c)?.emit(event, alert);
       supervisors.to(SUPERVISORS).emit(event, alert);
+    }
+  };
+  /** New prompts, and expired ones as updates of the same id: the sidebar replaces what it shows. */
+  const prompts = (c: Conversation, list: readonly Prompt[]) => {
+    for (const prompt of list) {
+      agent(c)?.emit('prompt', prompt);
+      watchers(c).emit('prompt', prompt);
     }
   };
   const tile = (c: Conversation) => {
@@ -38,10 +46,7 @@ export function roomPublisher({ agents, supervisors }: Namespaces, clock: () => 
             agent(c)?.emit('checklist', checklist);
             watchers(c).emit('checklist', checklist);
           }
-          for (const prompt of o.prompts) {
-            agent(c)?.emit('prompt', prompt);
-            watchers(c).emit('prompt', prompt);
-          }
+          prompts(c, [...o.expired, ...o.prompts]);
           alerts(c, o.alerts);
           tile(c);
           return;
@@ -53,14 +58,17 @@ export function roomPublisher({ agents, supervisors }: Namespaces, clock: () => 
           return;
         }
         case 'whisper':
-          agent(o.conversation)?.emit('prompt', o.prompt);
-          watchers(o.conversation).emit('prompt', o.prompt);
+          prompts(o.conversation, [o.prompt]);
           return;
         case 'alerts':
           alerts(o.conversation, o.alerts);
+          if (o.assignedBy !== undefined) {
+            for (const { alert } of o.alerts) if (alert.assignedTo) supervisors.to(supervisorRoom(alert.assignedTo)).emit('alert:assigned', { alert, by: o.assignedBy });
+          }
           tile(o.conversation);
           return;
         case 'ended':
+          prompts(o.conversation, o.expired);
           tile(o.conversation);
           return;
         case 'failed':

@@ -7,7 +7,7 @@ import type { SocketLimits } from './handlers.ts';
 /**
  * The socket.io namespaces and their rooms. `agent:<id>` gets everything about that agent's
  * conversations, `supervisors` gets the wall, `watch:<conversationId>` gets the live transcript for
- * supervisors who opened it.
+ * supervisors who opened it, `supervisor:<id>` gets what is meant for that supervisor alone.
  */
 
 export type { SocketData };
@@ -21,6 +21,8 @@ export interface Namespaces {
 
 export const agentRoom = (agentId: string) => `agent:${agentId}`;
 export const watchRoom = (conversationId: string) => `watch:${conversationId}`;
+/** One supervisor's own tabs, for what is meant for them alone (an alert handed to them). */
+export const supervisorRoom = (supervisorId: string) => `supervisor:${supervisorId}`;
 export const SUPERVISORS = 'supervisors';
 
 /** The /agent and /supervisor namespaces, each behind its role's sign-in and the rate limits; the main namespace refuses everyone. */

@@ -29,6 +29,7 @@ export const escalationPhrase = defineRule({
         trigger: `escalation:${worst.group.trigger}`,
         severity: worst.group.severity,
         reason: `The customer ${hits.map((h) => `${h.group.meaning} ("${h.found[0]}")`).join(' and ')}.`,
+        code: { code: 'alert.escalation', params: { triggers: hits.map((h) => h.group.trigger).join(','), phrases: hits.map((h) => h.found[0]).join(',') } },
         evidence: [turn.turnId],
       };
     };

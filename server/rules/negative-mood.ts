@@ -17,6 +17,7 @@ export const negativeMood = defineRule({
       trigger: 'negative-mood',
       severity: 'warning',
       reason: `The customer's mood is clearly negative (${turn.smoothed.toFixed(2)} on a scale from -1 to 1).`,
+      code: { code: 'alert.negativeMood', params: { mood: Number(turn.smoothed.toFixed(2)) } },
       evidence: [turn.turnId],
     };
   },

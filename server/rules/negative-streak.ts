@@ -23,6 +23,7 @@ export const negativeStreak = defineRule({
       trigger: 'negative-streak',
       severity,
       reason: `The customer has been negative for ${streak.length} turns in a row.`,
+      code: { code: 'alert.negativeStreak', params: { turns: streak.length } },
       evidence: streak.reverse(),
     };
   },

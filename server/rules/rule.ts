@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Severity } from '../domain/alert.ts';
 import type { Conversation } from '../domain/conversation.ts';
+import type { Reason } from '../domain/quality.ts';
 import type { ScoredTurn } from '../domain/turn.ts';
 
 /** What a rule sees: the conversation after the scored turn was applied, and that turn. */
@@ -13,7 +14,10 @@ export interface RuleContext {
 export interface Finding {
   trigger: string;
   severity: Severity;
+  /** In English, for logs, webhooks and exports. */
   reason: string;
+  /** The same as a code with parameters, which the screens word in their language. */
+  code: Reason;
   evidence: string[];
 }
 

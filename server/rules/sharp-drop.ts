@@ -20,6 +20,7 @@ export const sharpDrop = defineRule({
       trigger: 'sharp-drop',
       severity: 'warning',
       reason: `The customer's mood dropped sharply (from ${before.smoothed.toFixed(2)} to ${turn.score.valence.toFixed(2)}).`,
+      code: { code: 'alert.sharpDrop', params: { from: Number(before.smoothed.toFixed(2)), to: Number(turn.score.valence.toFixed(2)) } },
       evidence: [lastAgent?.turnId, turn.turnId].filter((id): id is string => id !== undefined),
     };
   },

@@ -4,6 +4,7 @@ import type { Rule } from '../rules/index.ts';
 import { applyScore } from './apply-score.ts';
 import { armDeadlines } from './arm-deadlines.ts';
 import { checklist } from './checklist.ts';
+import { expiry } from './expiry.ts';
 import { grading } from './grading.ts';
 import { priorContacts } from './prior-contacts.ts';
 import { prompts } from './prompts.ts';
@@ -33,6 +34,7 @@ export function createTurnStages(o: StagesOptions): readonly TurnStage[] {
     checklist(o.quality.checklist),
     grading(o.quality.grade),
     prompts(createPromptSources(o)),
+    expiry(o.resolveAbove),
   ];
   checkOrder(stages);
   return stages;

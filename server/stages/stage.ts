@@ -31,6 +31,8 @@ export interface TurnState {
   alerts: readonly Alert[];
   /** Prompts this turn made for the agent. */
   prompts: readonly Prompt[];
+  /** Earlier open suggestions this turn made stale, as their expired copies. */
+  expired: readonly Prompt[];
   /** The agent's checklist when this turn changed it. */
   checklistUpdate: Checklist | undefined;
 }
@@ -76,6 +78,8 @@ export interface TurnStep {
   turn: ScoredTurn;
   alerts: AlertChange[];
   prompts: Prompt[];
+  /** Earlier prompts this turn expired, as changed. */
+  expired: Prompt[];
   checklist?: Checklist;
 }
 
@@ -89,6 +93,7 @@ export function stepTurn(stages: readonly TurnStage[], conversation: Conversatio
     turn: state.turn!,
     alerts: (state.alerts ?? []).map((alert) => ({ alert, change: known.has(alert.id) ? 'updated' : 'opened' })),
     prompts: [...state.prompts!],
+    expired: [...(state.expired ?? [])],
     checklist: state.checklistUpdate,
   };
 }

@@ -67,34 +67,49 @@ describe('live screens in a browser', () => {
     await say(rapport, 'live-b', 'customer', 'This is unacceptable, I will talk to my lawyer and take you to court.', bob);
     await say(rapport, 'live-b', 'customer', 'Terrible, awful service. I am furious.', bob);
     await expect.poll(async () => Number(await tile('live-b').getAttribute('data-risk')), { timeout: 20_000 }).toBeGreaterThan(riskBefore);
-    // The wall re-ranks every few seconds: the conversation that needs help moves to the top.
+    // A risk that rose meaningfully re-ranks the tile at once: the conversation that needs help moves to the top.
     expect(rankBefore).toBeGreaterThan(0);
     await expect.poll(rankOf, { timeout: 10_000 }).toBe(0);
 
-    const alert = wall.locator('[data-testid=queue-alert][data-state=open]').filter({ hasText: 'cust-b1' }).first();
-    await alert.waitFor();
+    const group = wall.locator('[data-testid=queue-group]').filter({ hasText: 'cust-b1' });
+    await group.waitFor();
+    expect(Number(await group.getAttribute('data-open'))).toBeGreaterThan(0);
     await tile('live-b').click();
     await wall.locator('[data-testid=drawer]').getByText('take you to court').waitFor();
+    // The drawer sits beside the queue, not over it.
+    const drawerBox = (await wall.locator('[data-testid=drawer]').boundingBox())!;
+    const queueBox = (await wall.locator('.queue').boundingBox())!;
+    expect(drawerBox.x + drawerBox.width).toBeLessThanOrEqual(queueBox.x + 1);
     await screenshot(wall, 'supervisor');
     await wall.keyboard.press('Escape');
 
-    // Acknowledge with the keyboard: focus the alert, press A.
-    const alertId = await alert.getAttribute('data-alert-id');
-    const item = wall.locator(`[data-alert-id="${alertId}"]`);
-    await item.getByRole('button', { name: 'Assign' }).focus();
+    // `A` with no queue entry focused does nothing; with the entry focused, it acknowledges that entry.
+    await wall.locator('h1').click();
     await wall.keyboard.press('a');
-    await wall.locator(`[data-alert-id="${alertId}"][data-state=acknowledged]`).waitFor();
+    await wall.waitForTimeout(300);
+    expect((await rapport.store.get('live-b'))?.alerts.some((a) => a.state === 'open')).toBe(true);
+    await group.getByRole('button', { name: 'Details' }).focus();
+    await wall.keyboard.press('a');
+    await wall.locator('[data-testid=queue-group][data-open="0"]').filter({ hasText: 'cust-b1' }).waitFor();
     await agent.getByText('sam is on it').first().waitFor();
 
-    await item.getByRole('button', { name: 'Assign' }).click();
-    await item.getByLabel('Assign to').fill('Lee');
-    await item.getByLabel('Assign to').press('Enter');
-    await item.getByText('assigned to Lee').waitFor();
-    expect((await rapport.store.get('live-b'))?.alerts.find((a) => a.id === alertId)?.assignedTo).toBe('Lee');
+    // Assign picks from the supervisors on the wall, and the assignee is told.
+    const lee = await openAs(browser, rapport, '/supervisor', 'supervisor', 'lee', { width: 1400, height: 900 });
+    await lee.locator('[data-testid=link-state][data-state=online]').waitFor();
+    await group.getByRole('button', { name: 'Details' }).click();
+    const assignTo = group.getByTestId('assign-to');
+    await assignTo.locator('option[value=lee]').waitFor({ state: 'attached' });
+    expect(await assignTo.locator('option').allInnerTexts()).toEqual(expect.arrayContaining(['lee', 'sam']));
+    await assignTo.selectOption('lee');
+    await group.getByRole('button', { name: 'Assign', exact: true }).click();
+    await group.getByText('assigned to lee').waitFor();
+    await lee.locator('[data-testid=assigned-to-me]').getByText('sam assigned you an alert').waitFor();
+    expect((await rapport.store.get('live-b'))?.alerts.every((a) => a.state === 'resolved' || a.assignedTo === 'lee')).toBe(true);
+    await lee.close();
 
-    await item.getByRole('button', { name: 'Whisper' }).click();
-    await item.getByPlaceholder('A private note to the agent').fill('Offer the goodwill credit now.');
-    await item.getByRole('button', { name: 'Send' }).click();
+    await group.getByRole('button', { name: 'Whisper' }).click();
+    await group.getByPlaceholder('A private note to the agent').fill('Offer the goodwill credit now.');
+    await group.getByRole('button', { name: 'Send' }).click();
     await agent.getByText('Offer the goodwill credit now.').waitFor();
     await screenshot(wall, 'supervisor-acknowledged');
     await screenshot(agent, 'agent-acknowledged');
@@ -114,6 +129,9 @@ describe('live screens in a browser', () => {
     await rapport.pipeline.idle();
     const alertId = (await rapport.store.get('live-r'))!.alerts[0]!.id;
     const wall = await openAs(browser, rapport, '/supervisor', 'supervisor', 'sam', { width: 1400, height: 900 });
+    // The queue has one entry per conversation; its details list each alert with its state.
+    const group = wall.locator('[data-testid=queue-group][data-conversation-id="live-r"]');
+    await group.getByRole('button', { name: 'Details' }).click();
     await wall.locator(`[data-alert-id="${alertId}"][data-state=open]`).waitFor();
     await wall.locator('[data-testid=tile][data-id="live-r"]').click();
     await wall.locator('[data-testid=drawer]').getByText('cancel my subscription').waitFor();
@@ -125,6 +143,57 @@ describe('live screens in a browser', () => {
     await say(rapport, 'live-r', 'customer', 'Still waiting for anyone to answer me.', rita);
     await wall.locator('[data-testid=drawer]').getByText('Still waiting for anyone').waitFor({ timeout: 10_000 });
     await wall.close();
+  });
+
+  it('expires a stale prompt, copies a used line, shows the transcript and stays on an ended conversation', async () => {
+    const carol = { agentId: 'carol', customerId: 'cust-c1', queue: 'broadband' };
+    const page = await openAs(browser, rapport, '/agent', 'agent', 'carol', { width: 420, height: 900 });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: rapport.url });
+    await page.locator('[data-testid=link-state][data-state=online]').waitFor();
+    await page.evaluate(() => {
+      const w = window as unknown as { used: unknown[] };
+      w.used = [];
+      window.addEventListener('rapport:prompt-used', (e) => w.used.push((e as CustomEvent).detail));
+    });
+
+    await say(rapport, 'live-c', 'customer', 'I want to cancel, this is useless.', carol);
+    const prompt = page.locator('[data-testid=current-prompt]');
+    await prompt.waitFor({ timeout: 20_000 });
+    const firstId = await prompt.getAttribute('data-prompt-id');
+    await say(rapport, 'live-c', 'customer', 'I will talk to my lawyer about this.', carol);
+    await expect.poll(() => prompt.getAttribute('data-prompt-id'), { timeout: 20_000 }).not.toBe(firstId);
+    expect((await promptOf('live-c')).find((p) => p.id === firstId)?.expiry).toBe('superseded');
+    await page.locator('details.earlier summary').click();
+    await page.locator('[data-testid=expired][data-expiry=superseded]').first().waitFor();
+    // Dismissing the newest brings back nothing stale.
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    await page.getByText('No suggestion right now.').waitFor();
+
+    await say(rapport, 'live-c', 'customer', 'I am really angry, this is terrible.', carol);
+    await prompt.waitFor({ timeout: 20_000 });
+    const text = (await prompt.locator('.text').innerText()).trim();
+    await page.getByRole('button', { name: 'Use' }).click();
+    await page.getByText('Copied to the clipboard').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(text);
+    expect(await page.evaluate(() => (window as unknown as { used: { text: string }[] }).used.map((u) => u.text))).toEqual([text]);
+
+    await page.locator('[data-testid=agent-transcript]').getByText('I am really angry').waitFor();
+    // A second conversation starts; ending the shown one keeps it shown until the agent closes it.
+    await say(rapport, 'live-c2', 'customer', 'Hello, quick question about my bill.', { ...carol, customerId: 'cust-c2' });
+    await page.locator('[data-testid=conversation-tab][data-id=live-c2]').waitFor();
+    await say(rapport, 'live-c', 'customer', 'I might as well give up.', carol);
+    await rapport.pipeline.idle();
+    const shownPrompt = await promptOf('live-c');
+    await rapport.ingest.end({ conversationId: 'live-c' });
+    await page.locator('[data-testid=leave]').waitFor();
+    expect(await page.locator('#mood-h').innerText()).toContain('cust-c1');
+    expect((await promptOf('live-c')).filter((p) => p.kind !== 'whisper').every((p) => p.feedback || p.expiry)).toBe(true);
+    expect(shownPrompt.length).toBeGreaterThan(0);
+    await page.getByText('No suggestion right now.').waitFor();
+    await screenshot(page, 'agent-ended-420-en');
+    await page.locator('[data-testid=leave]').click();
+    await expect.poll(async () => page.locator('#mood-h').innerText()).toContain('cust-c2');
+    await page.close();
   });
 
   it('refuses an agent token on the wall, a bad or expired link, and another agent’s conversation', async () => {

@@ -3,7 +3,12 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rapport } from '../../server/app.ts';
 import type { Speaker } from '../../server/domain/turn.ts';
-import { launchBrowser, openAs, say, screenshot, startServer } from './support.ts';
+import { launchBrowser, openAs, qualityArgs, say, screenshot, startServer } from './support.ts';
+
+/** Chat conversations end after 3 s of silence here (15 minutes by default), checked twice a second. */
+const IDLE_ARGS = qualityArgs((q) => {
+  q.idleEnd = { minutes: { chat: 0.05, voice: 0.05 }, tickSeconds: 0.5 };
+});
 
 describe('QA replay in a browser', () => {
   let rapport: Rapport;
@@ -11,7 +16,7 @@ describe('QA replay in a browser', () => {
   const who = { agentId: 'alice', customerId: 'cust-q1', queue: 'cards' };
 
   beforeAll(async () => {
-    [rapport, browser] = await Promise.all([startServer(), launchBrowser()]);
+    [rapport, browser] = await Promise.all([startServer(IDLE_ARGS), launchBrowser()]);
     // One finished conversation that escalates, then recovers, and a second one for the filters.
     // Turns are spaced out so the replay has a timeline to play.
     const script: [Speaker, string][] = [
@@ -41,10 +46,11 @@ describe('QA replay in a browser', () => {
     const rows = page.locator('[data-testid=qa-row]');
     await rows.first().waitFor();
     expect(await rows.count()).toBe(2);
+    expect(await page.getByTestId('qa-agent').locator('option').allInnerTexts()).toEqual(['Any', 'alice', 'bob']);
 
     // Filter: only conversations with alerts, only alice's.
     await page.getByLabel('Alerts').selectOption('true');
-    await page.getByLabel('Agent').fill('alice');
+    await page.getByTestId('qa-agent').selectOption('alice');
     await page.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => rows.count()).toBe(1);
 
@@ -91,5 +97,74 @@ describe('QA replay in a browser', () => {
       expect(res.status, route).toBe(404);
       expect(await res.json()).toMatchObject({ ok: false, code: 'not_found', message: `no route GET ${route}` });
     }
+  });
+
+  it('ends a conversation nobody ended once it is silent, and QA finds it', async () => {
+    await say(rapport, 'qa-idle', 'customer', 'Is anyone there? I need help with my card.', { agentId: 'wei', customerId: 'cust-idle', queue: 'cards' });
+    await rapport.pipeline.idle();
+    expect((await rapport.store.get('qa-idle'))?.status).toBe('live');
+    await expect.poll(async () => (await rapport.store.get('qa-idle'))?.status, { timeout: 10_000, interval: 250 }).toBe('ended');
+
+    const page = await openAs(browser, rapport, '/qa', 'qa', 'quinn', { width: 1400, height: 900 });
+    await page.locator('[data-testid=qa-row]').filter({ hasText: 'cust-idle' }).waitFor();
+    await page.close();
+  });
+
+  it('searches 230 conversations by keyword, queue, grade and customer, pages past 200, and exports the filtered set', async () => {
+    const QUEUES = ['billing', 'cards'];
+    const texts = ['My router keeps dropping the line.', 'Thanks, the parcel arrived.', 'I will talk to my lawyer about this invoice.'];
+    const turns = Array.from({ length: 230 }, (_, i) => ({
+      conversationId: `bulk-${i}`,
+      turnId: `bulk-${i}-1`,
+      speaker: 'customer' as const,
+      text: texts[i % texts.length]!,
+      agentId: i % 2 ? 'alice' : 'bob',
+      customerId: `bulk-cust-${i}`,
+      queue: QUEUES[i % QUEUES.length]!,
+    }));
+    for (const turn of turns) expect((await rapport.ingest.turn(turn)).ok).toBe(true);
+    await rapport.pipeline.idle();
+    for (const turn of turns) await rapport.ingest.end({ conversationId: turn.conversationId });
+
+    const page = await openAs(browser, rapport, '/qa', 'qa', 'quinn', { width: 1400, height: 900 });
+    const total = page.getByTestId('qa-total');
+    await expect.poll(async () => Number(await total.getAttribute('data-total')), { timeout: 15_000 }).toBeGreaterThanOrEqual(233);
+    // Paging goes past 200: the last page is reachable.
+    const pages = Math.ceil(Number(await total.getAttribute('data-total')) / 50);
+    for (let i = 1; i < pages; i++) {
+      await page.getByTestId('qa-next').click();
+      await expect.poll(() => total.innerText()).toMatch(new RegExp(`^${i * 50 + 1}–`));
+    }
+    await expect.poll(() => total.innerText()).toMatch(/^201–/);
+
+    await page.getByTestId('qa-keywords').fill('lawyer invoice');
+    await page.getByTestId('qa-queue').selectOption('billing');
+    await page.getByRole('button', { name: 'Search' }).click();
+    // i % 3 === 2 (the lawyer text) and i even (billing): i ≡ 2 mod 6, 38 of them.
+    await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(38);
+    await page.getByTestId('qa-grade').selectOption('major');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(38);
+    await page.getByTestId('qa-grade').selectOption('general');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(0);
+    await page.getByTestId('qa-grade').selectOption('');
+    await page.getByTestId('qa-customer').fill('bulk-cust-8');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(1);
+    await page.getByTestId('qa-customer').fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(38);
+
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-all-json').click()]);
+    const views = JSON.parse(await readFile((await json.path())!, 'utf8')) as { id: string; queue: string; turns: unknown[] }[];
+    expect(views).toHaveLength(38);
+    expect(views.every((v) => v.queue === 'billing' && v.turns.length === 1)).toBe(true);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-all-csv').click()]);
+    const lines = (await readFile((await csv.path())!, 'utf8')).trim().split('\r\n');
+    expect(new Set(lines.slice(1).map((l) => l.split(',')[0])).size).toBe(38);
+    expect(lines.filter((l) => l.includes(',turn,'))).toHaveLength(38);
+    await screenshot(page, 'qa-bulk-1400-en');
+    await page.close();
   });
 });

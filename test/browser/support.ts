@@ -2,8 +2,10 @@
  * Browser-test helpers: a real Rapport (the shipped model, in-memory store), Debian's chromium via
  * playwright-core, pages signed in with a token, and screenshots under test-output/screens/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Rapport } from '../../server/app.ts';
 import type { Role } from '../../server/auth/tokens.ts';
@@ -21,14 +23,23 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** The emotion model is optional: use it once it exists, run without it until then. */
-export function startServer(): Promise<Rapport> {
+export function startServer(extraArgs: string[] = []): Promise<Rapport> {
   const hasEmotionModel = existsSync(path.join(ROOT, 'models', 'rapport-emotion'));
-  return startRapport(hasEmotionModel ? [] : ['--emotion-model', 'none']);
+  return startRapport([...(hasEmotionModel ? [] : ['--emotion-model', 'none']), ...extraArgs]);
+}
+
+/** `--quality` pointing at config/quality.yaml with `change` applied, written to a temporary file. */
+export function qualityArgs(change: (q: Record<string, any>) => void): string[] {
+  const q = parseYaml(readFileSync(path.join(ROOT, 'config', 'quality.yaml'), 'utf8')) as Record<string, any>;
+  change(q);
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'rapport-quality-')), 'quality.yaml');
+  writeFileSync(file, stringifyYaml(q));
+  return ['--quality', file];
 }
 
 /** A page on `route` signed in as `id` through the ?token= link, as the demo prints it. */
-export async function openAs(browser: Browser, rapport: Rapport, route: string, role: Role, id: string, viewport = { width: 1280, height: 860 }): Promise<Page> {
-  const page = await browser.newPage({ viewport, locale: 'en-GB' });
+export async function openAs(browser: Browser, rapport: Rapport, route: string, role: Role, id: string, viewport = { width: 1280, height: 860 }, existing?: Page): Promise<Page> {
+  const page = existing ?? (await browser.newPage({ viewport, locale: 'en-GB' }));
   // Fail loudly on client errors instead of a test timing out on a blank page.
   page.on('pageerror', (error) => console.error(`[${route} ${id}] page error: ${error.message}`));
   await page.goto(`${rapport.url}${route}?token=${await tokenFor(rapport, role, id)}`);
@@ -46,4 +57,40 @@ let turnCounter = 0;
 export async function say(rapport: Rapport, conversationId: string, speaker: Speaker, text: string, who: { agentId: string; customerId: string; queue: string }): Promise<void> {
   const result = await rapport.ingest.turn({ conversationId, turnId: `bt${++turnCounter}`, speaker, text, channel: 'chat', ...who });
   if (!result.ok) throw new Error(`turn refused: ${JSON.stringify(result)}`);
+}
+
+const AXE_SOURCE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** axe-core's serious and critical violations on the page as it is now, as "rule: target" lines. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_SOURCE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const { violations } = await axe.run(document, { resultTypes: ['violations'] });
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.slice(0, 3).map((n) => `${v.id}: ${n.target.join(' ')}`));
+  });
+}
+
+/**
+ * Visible text in Chinese mode that reads as English: runs of two or more Latin letters outside
+ * ids, customer text and elements marked `data-verbatim` (transcripts, suggested lines of English
+ * conversations, ids). `allowed` lists words that are Chinese-mode vocabulary (queue names, agent ids).
+ */
+export async function englishWords(page: Page, allowed: readonly string[] = []): Promise<string[]> {
+  return page.evaluate((allowedWords) => {
+    const allow = new Set(allowedWords.map((w) => w.toLowerCase()));
+    const found = new Set<string>();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || el.closest('[data-verbatim], script, style, .sr-only[aria-hidden]')) continue;
+      if (!el.checkVisibility()) continue;
+      // Words are runs of letters between spaces and punctuation; a token with a digit in it is an id or a seed.
+      for (const token of node.textContent?.match(/[\p{L}\p{N}_-]+/gu) ?? [])
+        for (const word of /\d/.test(token) ? [] : (token.match(/[A-Za-z]{2,}/g) ?? [])) if (!allow.has(word.toLowerCase())) found.add(word);
+    }
+    return [...found];
+  }, allowed);
 }

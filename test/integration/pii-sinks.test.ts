@@ -143,8 +143,12 @@ describe('PII on every sink', () => {
     const view = (await call('GET', `/api/conversations/${id}`, qa)).json() as ConversationView;
     const alert = view.alerts[0];
     expect(alert).toBeDefined();
-    const assigned = await supervisor.emitWithAck('alert:assign', { alertId: alert!.id, to: 'sam 13500002222' });
-    expect(assigned).toMatchObject({ ok: true, data: { assignedTo: 'sam [PHONE]' } });
+    // An assignee is a supervisor on the wall, by id: typed text (a number with it) is refused, never stored or echoed.
+    const typed = await supervisor.emitWithAck('alert:assign', { alertId: alert!.id, to: 'sam 13500002222' });
+    expect(typed).toMatchObject({ ok: false, code: 'invalid' });
+    expect(JSON.stringify(typed)).not.toContain('13500002222');
+    const assigned = await supervisor.emitWithAck('alert:assign', { alertId: alert!.id, to: 'sam' });
+    expect(assigned).toMatchObject({ ok: true, data: { assignedTo: 'sam' } });
     const note = await call('PUT', `/api/conversations/${id}/note`, qa, { note: 'Customer read out 5500 0000 0000 0004 and +44 20 7946 0958' });
     expect(note.json()).toEqual({ ok: true, qaNote: 'Customer read out [CARD] and [PHONE]' });
     const feedback = await call('POST', '/api/feedback', supervisorToken, { conversationId: id, target: 'alert', id: alert!.id, verdict: 'wrong', correctLabel: 'neutral' });

@@ -6,7 +6,7 @@ import { publishTo, type Outcome } from '../../server/outcome.ts';
 import { Pipeline } from '../../server/pipeline.ts';
 import type { Scorer } from '../../server/scoring/index.ts';
 import { MemoryStore } from '../../server/store/index.ts';
-import { createQuality, DeadlineTicker } from '../../server/quality/index.ts';
+import { createQuality, DeadlineTicker, IdleEnder } from '../../server/quality/index.ts';
 import { createRules } from '../../server/rules/index.ts';
 import { createTurnStages, stepTurn, type TurnStep } from '../../server/stages/index.ts';
 import { scoreOf, turnOf } from './turns.ts';
@@ -48,14 +48,15 @@ export const MINUTE = 60_000;
 export const T0 = 1_800_000_000_000;
 
 /**
- * A pipeline, its commands and a deadline ticker on a memory store, a keyword scorer and a settable
+ * A pipeline, its commands, a deadline ticker and an idle-end sweeper on a memory store, a keyword scorer and a settable
  * clock; every published outcome is kept in `published`.
  */
 export async function rig(store = new MemoryStore(), clock = { now: T0 }) {
   let ids = 0;
   const published: Outcome[] = [];
   const ticker = new DeadlineTicker(store, config.quality.acknowledge, () => clock.now);
-  const publisher = publishTo({ publish: (o) => published.push(o) }, ticker);
+  const idle = new IdleEnder(store, config.quality.idleEnd, () => clock.now);
+  const publisher = publishTo({ publish: (o) => published.push(o) }, ticker, idle);
   const pipeline = new Pipeline({
     publisher,
     store,
@@ -71,10 +72,11 @@ export async function rig(store = new MemoryStore(), clock = { now: T0 }) {
   await pipeline.start();
   const commands = new Commands({ order: pipeline, store, publisher, acknowledge: config.quality.acknowledge, clock: () => clock.now, newId: () => `id${++ids}` });
   await ticker.start(commands, false);
+  await idle.start(commands, false);
   let turn = 0;
   const say = async (conversationId: string, speaker: Turn['speaker'], text: string, over: Partial<Turn> = {}) => {
     await pipeline.accept({ conversationId, turnId: `${conversationId}-${++turn}`, speaker, text, channel: 'chat', final: true, at: clock.now, agentId: 'alice', customerId: 'cust-1', ...over });
     await pipeline.idle();
   };
-  return { store, pipeline, commands, ticker, clock, say, published };
+  return { store, pipeline, commands, ticker, idle, clock, say, published };
 }

@@ -33,7 +33,7 @@ describe('the quality step in the pipeline', () => {
     await say('r3', 'customer', 'Hello again');
     const c = (await store.get('r2'))!;
     expect(c.priorContacts).toBe(1);
-    expect(c.complaints![0]!.reasons.join()).toMatch(/contacted us 1 time/);
+    expect(c.complaints![0]!.reasons).toContainEqual({ code: 'complaint.priorContacts', params: { count: 1, days: 7 }, points: 2 });
     expect((await store.get('r1'))!.priorContacts).toBe(0);
     expect((await store.get('r3'))!.priorContacts).toBe(0); // outside the repeat-contact window
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { endConversation, type Conversation } from '../../server/domain/conversation.ts';
 import type { SentimentLabel } from '../../server/domain/turn.ts';
 import { drawSample, isNegative, seededRandom } from '../../server/reports/index.ts';
-import { editScorecard, newScorecard, rollup, UnknownCriterionError } from '../../server/quality/index.ts';
+import { editScorecard, newScorecard, rollup, ScorecardEditError } from '../../server/quality/index.ts';
 import { config, play } from '../support/quality.ts';
 import { scoreOf } from '../support/turns.ts';
 
@@ -94,31 +94,34 @@ describe('scorecards', () => {
     ]);
     const s = card(endConversation(c, c.updatedAt));
     const byId = Object.fromEntries(s.criteria.map((k) => [k.id, [k.score, k.source]]));
+    expect(s.scale).toBe(4);
     expect(byId).toMatchObject({
-      greeting: [1, 'auto'],
-      courtesy: [1, 'auto'],
-      commitment: [1, 'auto'],
+      greeting: [4, 'auto'],
+      courtesy: [4, 'auto'],
+      commitment: [4, 'auto'],
       summary: [0, 'auto'],
       closing: [0, 'auto'],
       identity: [null, null], // not required on this queue
       accuracy: [null, null],
       ownership: [null, null],
     });
-    expect(byId.outcome![0]).toBeGreaterThan(0.5);
+    expect(byId.outcome![0]).toBeGreaterThan(2);
+    expect(Number.isInteger(byId.outcome![0])).toBe(true);
     expect(s).toMatchObject({ status: 'draft', sampleId: 'nov#1', agentId: 'alice' });
     expect(s.total).toBeGreaterThan(0);
   });
 
   it('take QA edits, recompute the total, and reject unknown criteria', () => {
     const s = card(play([['agent', 'Hello'], ['customer', 'ok']]));
-    const edited = editScorecard(s, { criteria: [{ id: 'accuracy', score: 1, note: 'correct fee' }, { id: 'greeting', score: 0 }], status: 'final', comment: 'ok' }, 'quinn', 9);
-    expect(edited.criteria.find((k) => k.id === 'accuracy')).toMatchObject({ score: 1, source: 'qa', note: 'correct fee' });
+    const edited = editScorecard(s, { criteria: [{ id: 'accuracy', score: 3, note: 'correct fee' }, { id: 'greeting', score: 0 }], status: 'final', comment: 'ok' }, 'quinn', 9);
+    expect(edited.criteria.find((k) => k.id === 'accuracy')).toMatchObject({ score: 3, source: 'qa', note: 'correct fee' });
     expect(edited.criteria.find((k) => k.id === 'greeting')).toMatchObject({ score: 0, source: 'qa' });
     expect(edited).toMatchObject({ status: 'final', comment: 'ok', updatedBy: 'quinn', updatedAt: 9 });
     const scored = edited.criteria.filter((k) => k.score !== null);
-    const expected = (100 * scored.reduce((a, k) => a + k.weight * k.score!, 0)) / scored.reduce((a, k) => a + k.weight, 0);
+    const expected = (100 * scored.reduce((a, k) => a + k.weight * k.score!, 0)) / (scored.reduce((a, k) => a + k.weight, 0) * s.scale);
     expect(edited.total).toBeCloseTo(expected, 1);
-    expect(() => editScorecard(s, { criteria: [{ id: 'nope', score: 1 }] }, 'quinn', 9)).toThrow(UnknownCriterionError);
+    expect(() => editScorecard(s, { criteria: [{ id: 'nope', score: 1 }] }, 'quinn', 9)).toThrow(ScorecardEditError);
+    expect(() => editScorecard(s, { criteria: [{ id: 'accuracy', score: s.scale + 1 }] }, 'quinn', 9)).toThrow(/0 to 4 whole points/);
   });
 
   it('roll up per agent', () => {
@@ -130,6 +133,6 @@ describe('scorecards', () => {
       ['alice', 2, 1, 70],
       ['wei', 1, 0, 90],
     ]);
-    expect(r[0]!.criteria.greeting).toBe(1);
+    expect(r[0]!.criteria.greeting).toBe(4);
   });
 });

@@ -19,6 +19,8 @@ export class AgentDesk {
   selectedId = $state<string>();
   link = $state<LinkState>('connecting');
   feedbackError = $state(false);
+  /** The prompt whose line is on the clipboard now. */
+  copied = $state<string>();
 
   readonly hasLive = $derived(this.conversations.some((c) => c.status === 'live'));
   /** The chosen conversation, else the first live one, else the latest ended one (for wrap-up). */
@@ -53,6 +55,31 @@ export class AgentDesk {
 
   select(id: string): void {
     this.selectedId = id;
+  }
+
+  /** Closes an ended conversation's tab once the agent has wrapped it up; the next live one shows. */
+  leave(id: string): void {
+    this.conversations = this.conversations.filter((c) => c.id !== id || c.status !== 'ended');
+    if (this.selectedId === id) this.selectedId = undefined;
+  }
+
+  /**
+   * "Use": the line goes to the clipboard, the agent desktop hears of it, and the server records it.
+   * The desktop gets a `rapport:prompt-used` DOM event on this window, and, when the sidebar is
+   * embedded in a frame, the same as a postMessage to the embedding page's origin.
+   */
+  async use(prompt: Prompt): Promise<void> {
+    const detail = { conversationId: prompt.conversationId, promptId: prompt.id, text: prompt.text };
+    window.dispatchEvent(new CustomEvent('rapport:prompt-used', { detail }));
+    if (window.parent !== window && document.referrer) window.parent.postMessage({ type: 'rapport:prompt-used', ...detail }, new URL(document.referrer).origin);
+    this.copied = await navigator.clipboard?.writeText(prompt.text).then(
+      () => prompt.id,
+      () => undefined,
+    );
+    setTimeout(() => {
+      if (this.copied === prompt.id) this.copied = undefined;
+    }, 5000);
+    await this.feedback(prompt, 'used');
   }
 
   /** Records "used" or "dismissed" on the server; shown at once, retried by socket.io if offline. */
@@ -98,13 +125,11 @@ export class AgentDesk {
   }
 
   private onSummary(summary: ConversationSummary): void {
+    const shown = this.selected?.id;
     this.withConversation(summary.id, (c) => Object.assign(c, summary));
     if (summary.status !== 'ended') return;
-    // When the shown conversation ends and another is live, move to the live one.
-    if ((this.selectedId ?? this.selected?.id) === summary.id) {
-      const next = this.conversations.find((x) => x.status === 'live');
-      if (next) this.selectedId = next.id;
-    }
+    // The shown conversation stays shown when it ends (wrap-up), until the agent leaves it.
+    if (shown === summary.id) this.selectedId = summary.id;
     const ended = this.conversations.filter((x) => x.status === 'ended' && x.id !== this.selectedId);
     if (ended.length > KEEP_ENDED) {
       const drop = new Set(ended.slice(0, ended.length - KEEP_ENDED).map((x) => x.id));

@@ -4,7 +4,8 @@
  */
 import type {
   ChurnResponse,
-  ConversationSummary,
+  ConversationFacets,
+  ConversationPage,
   ConversationView,
   Feedback,
   FeedbackReport,
@@ -33,6 +34,11 @@ export class ApiError extends Error {
 }
 
 export interface ArchiveQuery {
+  q?: string;
+  queue?: string;
+  customerId?: string;
+  grade?: 'none' | 'general' | 'complex' | 'major';
+  offset?: number;
   agentId?: string;
   from?: number;
   to?: number;
@@ -68,10 +74,19 @@ export class Api {
     return this.request('me', '/api/me');
   }
 
-  async archive(q: ArchiveQuery): Promise<ConversationSummary[]> {
-    const params = new URLSearchParams({ status: 'ended' });
-    for (const [key, value] of Object.entries(q)) if (value !== undefined && value !== '') params.set(key, String(value));
-    return (await this.request('conversations', `/api/conversations?${params}`)).conversations;
+  /** One page of ended conversations matching `q`, and how many match in all. */
+  archive(q: ArchiveQuery): Promise<ConversationPage> {
+    return this.request('conversations', `/api/conversations?${query({ status: 'ended', ...q })}`);
+  }
+
+  /** Every ended conversation matching `q`, in full, for a bulk export. */
+  async archiveExport(q: ArchiveQuery): Promise<ConversationView[]> {
+    const { offset: _o, limit: _l, ...filter } = q;
+    return (await this.request('conversationExport', `/api/conversations/export?${query({ status: 'ended', ...filter })}`)).conversations;
+  }
+
+  facets(): Promise<ConversationFacets> {
+    return this.request('facets', `/api/conversations/facets?${query({ status: 'ended' })}`);
   }
 
   conversation(id: string): Promise<ConversationView> {

@@ -21,8 +21,15 @@ export function timelineOf(view: ConversationView): TimelineEntry[] {
 
 const CSV_COLUMNS = ['conversationId', 'at', 'offsetSeconds', 'kind', 'speaker', 'text', 'label', 'valence', 'smoothed', 'emotion', 'severity', 'state', 'feedback'] as const;
 
-export function toCsv(view: ConversationView): string {
-  const rows = timelineOf(view).map((e) => {
+/** One conversation's timeline as CSV, or several conversations' one after another under one header. */
+export function toCsv(views: ConversationView | readonly ConversationView[]): string {
+  const rows = (Array.isArray(views) ? views : [views]).flatMap((view) => csvRows(view));
+  // A byte-order mark so spreadsheet programs read Chinese text as UTF-8.
+  return stringify([[...CSV_COLUMNS], ...rows], { bom: true, record_delimiter: 'windows' });
+}
+
+function csvRows(view: ConversationView): (string | number | undefined)[][] {
+  return timelineOf(view).map((e) => {
     const base = { conversationId: view.id, at: new Date(e.at).toISOString(), offsetSeconds: ((e.at - view.startedAt) / 1000).toFixed(1), kind: e.kind };
     const row: Partial<Record<(typeof CSV_COLUMNS)[number], string | number>> =
       e.kind === 'turn'
@@ -32,8 +39,6 @@ export function toCsv(view: ConversationView): string {
           : { ...base, text: e.alert.reason, severity: e.alert.severity, state: e.alert.state };
     return CSV_COLUMNS.map((c) => row[c]);
   });
-  // A byte-order mark so spreadsheet programs read Chinese text as UTF-8.
-  return stringify([[...CSV_COLUMNS], ...rows], { bom: true, record_delimiter: 'windows' });
 }
 
 export function download(filename: string, content: string, type: string): void {

@@ -1,473 +1,36 @@
 /**
- * Interface strings in English and Chinese. The chosen language is kept in localStorage, so a
- * screen left open for a shift comes back in the same language. Conversation data (transcripts,
- * prompt texts) stays in the language it was spoken in.
+ * The interface in English and Chinese: the chosen language (kept in localStorage, so a screen left
+ * open for a shift comes back in the same language), `t()` over the message tables in `i18n/` (one
+ * per screen or domain, ICU syntax formatted by intl-messageformat, keys typed from the English
+ * tables), and dates and numbers through Intl in the chosen language. Conversation data
+ * (transcripts, suggested lines) stays in the language it was spoken in.
+ *
+ * Why not paraglide-js or svelte-i18n: paraglide compiles JSON message files into functions through
+ * a build plugin and its own locale runtime, a second source of truth for the locale next to this
+ * $state; svelte-i18n is built on svelte/store with untyped string keys. intl-messageformat is the
+ * ICU formatter both of them use, and TypeScript gives the typed keys.
  */
-const en = {
-  'lang.switch': '中文',
-  'lang.switchLabel': 'Switch the interface to Chinese',
-  'signin.title': 'Cannot open this screen',
-  'signin.missing': 'Sign-in required: open the link you were given, which carries your sign-in.',
-  'signin.invalid': 'This sign-in link is not valid. Ask for a new link.',
-  'signin.expired': 'Your sign-in has expired. Ask for a new link.',
-  'signin.agent-on-wall': 'Agents cannot open the supervisor wall.',
-  'signin.wrong-role': 'Your role cannot open this screen.',
-  'signin.unreachable': 'The Rapport server cannot be reached. Check the connection and reload.',
-  'signin.checking': 'Signing in…',
-  'home.title': 'Choose a screen',
-  'home.agent': 'Agent sidebar',
-  'home.supervisor': 'Supervisor wall',
-  'home.qa': 'QA replay',
-  'link.online': 'Live',
-  'link.connecting': 'Connecting…',
-  'link.reconnecting': 'Offline, reconnecting… prompts will catch up.',
-  'link.refused': 'Disconnected',
-  'speaker.customer': 'Customer',
-  'speaker.agent': 'Agent',
-  'mood.bad': 'Negative',
-  'mood.tense': 'Tense',
-  'mood.neutral': 'Neutral',
-  'mood.calm': 'Positive',
-  'mood.unknown': 'No reading yet',
-  'severity.info': 'Info',
-  'severity.warning': 'Warning',
-  'severity.critical': 'Critical',
-  'checklist.greeting': 'Greeting',
-  'checklist.identity': 'Identity checked',
-  'checklist.polite': 'Polite language',
-  'checklist.commitment': 'Commitment with a time',
-  'checklist.summary': 'Summary',
-  'checklist.closing': 'Closing',
-  'agent.title': 'Rapport · {name}',
-  'agent.waiting': 'No live conversation. New ones appear here by themselves.',
-  'agent.conversations': 'Your live conversations',
-  'agent.ended': 'ended',
-  'agent.mood': 'Customer mood',
-  'agent.emotion': 'Emotion: {emotion}',
-  'agent.lastMessage': 'Last message: {label}',
-  'sentiment.negative': 'negative',
-  'sentiment.neutral': 'neutral',
-  'sentiment.positive': 'positive',
-  'agent.curve': 'Mood over the conversation',
-  'agent.prompt': 'Suggested now',
-  'agent.noPrompt': 'No suggestion right now.',
-  'agent.why': 'Why: {why}',
-  'agent.use': 'Use',
-  'agent.dismiss': 'Dismiss',
-  'agent.keys': 'Keys: U use · D dismiss',
-  'agent.earlier': 'Earlier prompts ({count})',
-  'agent.used': 'used',
-  'agent.dismissed': 'dismissed',
-  'agent.checklist': 'Service checklist',
-  'agent.whispers': 'From your supervisor',
-  'agent.alerts': 'Supervisor alerts',
-  'agent.alertAcked': '{by} is on it',
-  'agent.feedbackFailed': 'Could not record that; it will be retried when you are back online.',
-  'wall.title': 'Alert wall',
-  'wall.live': '{count} live',
-  'wall.queue': 'Alert queue',
-  'wall.queueEmpty': 'No open alerts.',
-  'wall.filterQueue': 'Queue',
-  'wall.filterAgent': 'Agent',
-  'wall.all': 'All',
-  'wall.risk': 'Risk {risk}',
-  'wall.riskHelp': 'Who needs help now, 0–100: half is how negative the customer is now, a fifth how long the mood has been negative (full at 2 minutes), the rest the worst open alert (critical counts fully, warning 60%, info 20%; acknowledged alerts count half).',
-  'wall.alerts': '{count} open',
-  'wall.noAlerts': 'no alerts',
-  'wall.ackDue': 'ack due in {time}',
-  'wall.ackOverdue': 'ack overdue by {time}',
-  'wall.ack': 'Acknowledge',
-  'wall.ackKey': 'A acknowledges the selected alert',
-  'wall.assign': 'Assign',
-  'wall.assignTo': 'Assign to',
-  'wall.assigned': 'assigned to {who}',
-  'wall.acked': 'acknowledged by {by}',
-  'wall.whisper': 'Whisper',
-  'wall.whisperPlaceholder': 'A private note to the agent',
-  'wall.send': 'Send',
-  'wall.sent': 'Sent',
-  'wall.open': 'Open conversation',
-  'wall.close': 'Close',
-  'wall.transcript': 'Live transcript',
-  'wall.typing': 'speaking…',
-  'wall.empty': 'No live conversations.',
-  'wall.duration': 'Duration',
-  'qa.title': 'QA replay',
-  'qa.search': 'Search',
-  'qa.from': 'From',
-  'qa.to': 'To',
-  'qa.agent': 'Agent',
-  'qa.minSentiment': 'Min. final mood',
-  'qa.alerts': 'Alerts',
-  'qa.recovered': 'Recovered',
-  'qa.any': 'Any',
-  'qa.yes': 'Yes',
-  'qa.no': 'No',
-  'qa.results': '{count} conversations',
-  'qa.none': 'No ended conversation matches.',
-  'qa.started': 'Started',
-  'qa.customer': 'Customer',
-  'qa.finalMood': 'Final mood',
-  'qa.play': 'Play',
-  'qa.pause': 'Pause',
-  'qa.speed': 'Speed',
-  'qa.position': 'Position',
-  'qa.jumpAlert': 'Jump to alert',
-  'qa.chart': 'Customer and agent mood',
-  'qa.note': 'QA note',
-  'qa.saveNote': 'Save note',
-  'qa.saved': 'Saved',
-  'qa.exportJson': 'Export JSON',
-  'qa.exportCsv': 'Export CSV',
-  'qa.pick': 'Pick a conversation to replay it.',
-  'qa.prompt': 'Prompt',
-  'qa.alert': 'Alert',
-  'home.team': 'Agent metrics',
-  'wall.metrics': 'Agent metrics',
-  'metrics.title': 'Agent metrics',
-  'metrics.back': 'Alert wall',
-  'metrics.from': 'From',
-  'metrics.to': 'To',
-  'metrics.status': 'Conversations',
-  'metrics.status.ended': 'Ended',
-  'metrics.status.live': 'Live',
-  'metrics.status.all': 'All',
-  'metrics.show': 'Show',
-  'metrics.loading': 'Loading…',
-  'metrics.agents': 'Agents ranked by service star',
-  'metrics.none': 'No conversations in this period.',
-  'metrics.rank': 'Rank',
-  'metrics.agent': 'Agent',
-  'metrics.team': 'Team',
-  'metrics.stars': 'Service star',
-  'metrics.starsOf': '{stars} of 5 stars',
-  'metrics.confidence': 'Own record',
-  'metrics.confidenceHelp': 'How much of the star is the agent’s own record rather than the team average: n / (n + k). Few conversations mean the star stays near the team average.',
-  'metrics.conversations': 'Conversations',
-  'metrics.recovery': 'Recovery rate',
-  'metrics.recoveryHelp': 'Recovered / conversations that started negative.',
-  'metrics.change': 'Mood change',
-  'metrics.response': 'Alert response',
-  'metrics.unacked': 'Unacknowledged',
-  'metrics.escalations': 'Escalations',
-  'metrics.checklist': 'Checklist',
-  'metrics.overall': '{count} conversations · recovery rate {recovery} · average mood change {change}',
-  'metrics.chart': 'Service star (bars) and recovery rate (points) per agent',
-  'metrics.formula': 'How the star is computed',
-  'metrics.formulaHelp': 'Each conversation scores where the customer ended, how far the agent moved them, and the checklist. Each agent’s average is pulled toward the team average until they have enough conversations, so a few lucky calls do not top the ranking.',
-  'metrics.churn': 'Customers at risk of churning',
-  'metrics.churnHelp': 'Negativity rising over their last conversations and still high in the latest one.',
-  'metrics.churnNone': 'No customer at risk in this period.',
-  'metrics.churnLatest': 'latest {latest}',
-  'metrics.churnSlope': '+{slope} per conversation',
-  'metrics.trend': 'Negativity per conversation, oldest first',
-  'qa.tabs': 'QA sections',
-  'qa.tab.replay': 'Replay',
-  'qa.tab.sample': 'Sample & scorecards',
-  'qa.tab.feedback': 'Feedback report',
-  'sample.title': 'Draw a QA sample',
-  'sample.size': 'Size',
-  'sample.seed': 'Seed (optional)',
-  'sample.weight': 'Negative weight',
-  'sample.draw': 'Draw sample',
-  'sample.summary': 'Seed {seed}: {count} of {population} conversations, negative ones weighted ×{weight}',
-  'sample.strata': 'Per agent',
-  'sample.population': 'Conversations',
-  'sample.negatives': 'Negative',
-  'sample.sampled': 'Sampled',
-  'sample.empty': 'No ended conversation in this period.',
-  'sample.conversations': 'Sampled conversations',
-  'sample.pick': 'Pick a sampled conversation to score it.',
-  'score.title': 'Scorecard',
-  'score.criterion': 'Criterion',
-  'score.weight': 'Weight',
-  'score.score': 'Score (0–1)',
-  'score.scoreOf': 'Score for {criterion}',
-  'score.note': 'Note',
-  'score.noteOf': 'Note for {criterion}',
-  'score.source.auto': 'auto',
-  'score.source.qa': 'QA',
-  'score.source.none': 'not scored',
-  'score.total': 'Total',
-  'score.comment': 'Comment',
-  'score.status': 'Status',
-  'score.draft': 'Draft',
-  'score.final': 'Final',
-  'score.save': 'Save scorecard',
-  'score.replay': 'Replay',
-  'rollup.title': 'Scorecards per agent',
-  'rollup.scorecards': 'Scorecards',
-  'rollup.final': 'Final',
-  'rollup.avg': 'Avg. total',
-  'rollup.none': 'No scorecards yet.',
-  'feedback.label': 'Was this right?',
-  'feedback.helpful': 'Helpful',
-  'feedback.wrong': 'Wrong',
-  'feedback.failed': 'Not recorded',
-  'report.title': 'Feedback report',
-  'report.refresh': 'Refresh',
-  'report.rules': 'Rule precision',
-  'report.rule': 'Rule',
-  'report.target': 'On',
-  'report.precision': 'Precision',
-  'report.prompts': 'Prompt effectiveness',
-  'report.source': 'Prompt source',
-  'report.count': 'Prompts',
-  'report.usedRate': 'Used',
-  'report.whenUsed': 'Mood change if used',
-  'report.whenNotUsed': 'if not used',
-  'report.uplift': 'Uplift',
-  'report.upliftHelp': 'Mood change when the agent used the prompt minus when not: positive means customers do better when agents follow it.',
-  'report.corrections': '{count} corrected turns for retraining',
-  'report.export': 'Export corrections (TSV)',
-  'report.empty': 'No feedback yet.',
-  'complaint.general': 'General complaint',
-  'complaint.complex': 'Complex complaint',
-  'complaint.major': 'Major complaint',
-  'complaint.managerBy': 'manager by {time}',
-  'complaint.respondBy': 'respond by {time}',
-  'complaint.resolveBy': 'resolve by {time}',
-  'complaint.overdue': 'overdue',
-  'complaint.title': 'Complaints',
-  'complaint.points': '{points} points',
-  'error.generic': 'Something went wrong: {message}',
-} as const;
+import { IntlMessageFormat } from 'intl-messageformat';
+import agent from './i18n/agent.ts';
+import common from './i18n/common.ts';
+import qa from './i18n/qa.ts';
+import reasons from './i18n/reasons.ts';
+import team from './i18n/team.ts';
+import wall from './i18n/wall.ts';
 
+const en = { ...common.en, ...agent.en, ...wall.en, ...qa.en, ...team.en, ...reasons.en };
 export type MessageKey = keyof typeof en;
-
-const zh: Record<MessageKey, string> = {
-  'lang.switch': 'English',
-  'lang.switchLabel': '将界面切换为英文',
-  'signin.title': '无法打开此页面',
-  'signin.missing': '需要登录：请打开发给您的登录链接。',
-  'signin.invalid': '此登录链接无效，请索取新的链接。',
-  'signin.expired': '您的登录已过期，请索取新的链接。',
-  'signin.agent-on-wall': '坐席无法打开主管看板。',
-  'signin.wrong-role': '您的角色无法打开此页面。',
-  'signin.unreachable': '无法连接 Rapport 服务器，请检查网络后刷新。',
-  'signin.checking': '正在登录…',
-  'home.title': '选择页面',
-  'home.agent': '坐席侧边栏',
-  'home.supervisor': '主管告警看板',
-  'home.qa': '质检回放',
-  'link.online': '在线',
-  'link.connecting': '正在连接…',
-  'link.reconnecting': '已离线，正在重连……提示会自动补上。',
-  'link.refused': '已断开',
-  'speaker.customer': '客户',
-  'speaker.agent': '坐席',
-  'mood.bad': '负面',
-  'mood.tense': '紧张',
-  'mood.neutral': '中性',
-  'mood.calm': '正面',
-  'mood.unknown': '暂无判断',
-  'severity.info': '提示',
-  'severity.warning': '警告',
-  'severity.critical': '严重',
-  'checklist.greeting': '问候',
-  'checklist.identity': '核实身份',
-  'checklist.polite': '礼貌用语',
-  'checklist.commitment': '承诺并说明时间',
-  'checklist.summary': '总结',
-  'checklist.closing': '结束语',
-  'agent.title': 'Rapport · {name}',
-  'agent.waiting': '暂无进行中的会话，新会话会自动出现在这里。',
-  'agent.conversations': '您的进行中会话',
-  'agent.ended': '已结束',
-  'agent.mood': '客户情绪',
-  'agent.emotion': '情绪：{emotion}',
-  'agent.lastMessage': '最后一句：{label}',
-  'sentiment.negative': '负面',
-  'sentiment.neutral': '中性',
-  'sentiment.positive': '正面',
-  'agent.curve': '本次会话的情绪曲线',
-  'agent.prompt': '当前建议',
-  'agent.noPrompt': '暂无建议。',
-  'agent.why': '原因：{why}',
-  'agent.use': '采用',
-  'agent.dismiss': '忽略',
-  'agent.keys': '快捷键：U 采用 · D 忽略',
-  'agent.earlier': '之前的建议（{count}）',
-  'agent.used': '已采用',
-  'agent.dismissed': '已忽略',
-  'agent.checklist': '服务规范清单',
-  'agent.whispers': '主管悄悄话',
-  'agent.alerts': '主管告警',
-  'agent.alertAcked': '{by} 正在跟进',
-  'agent.feedbackFailed': '未能记录，恢复连接后会重试。',
-  'wall.title': '告警看板',
-  'wall.live': '{count} 个进行中',
-  'wall.queue': '告警队列',
-  'wall.queueEmpty': '没有待处理的告警。',
-  'wall.filterQueue': '队列',
-  'wall.filterAgent': '坐席',
-  'wall.all': '全部',
-  'wall.risk': '风险 {risk}',
-  'wall.riskHelp': '当前谁最需要帮助，0–100：一半取决于客户当前的负面程度，五分之一取决于负面情绪持续的时间（满 2 分钟计满），其余取决于最严重的未处理告警（严重计满，警告计 60%，提示计 20%；已确认的告警减半）。',
-  'wall.alerts': '{count} 个待处理',
-  'wall.noAlerts': '无告警',
-  'wall.ackDue': '{time} 内需确认',
-  'wall.ackOverdue': '确认已超时 {time}',
-  'wall.ack': '确认',
-  'wall.ackKey': '按 A 确认选中的告警',
-  'wall.assign': '指派',
-  'wall.assignTo': '指派给',
-  'wall.assigned': '已指派给 {who}',
-  'wall.acked': '{by} 已确认',
-  'wall.whisper': '悄悄话',
-  'wall.whisperPlaceholder': '只有坐席能看到的提示',
-  'wall.send': '发送',
-  'wall.sent': '已发送',
-  'wall.open': '打开会话',
-  'wall.close': '关闭',
-  'wall.transcript': '实时对话记录',
-  'wall.typing': '正在说话…',
-  'wall.empty': '没有进行中的会话。',
-  'wall.duration': '时长',
-  'qa.title': '质检回放',
-  'qa.search': '搜索',
-  'qa.from': '起始',
-  'qa.to': '截止',
-  'qa.agent': '坐席',
-  'qa.minSentiment': '最终情绪不低于',
-  'qa.alerts': '告警',
-  'qa.recovered': '已挽回',
-  'qa.any': '不限',
-  'qa.yes': '是',
-  'qa.no': '否',
-  'qa.results': '共 {count} 个会话',
-  'qa.none': '没有符合条件的已结束会话。',
-  'qa.started': '开始时间',
-  'qa.customer': '客户',
-  'qa.finalMood': '最终情绪',
-  'qa.play': '播放',
-  'qa.pause': '暂停',
-  'qa.speed': '速度',
-  'qa.position': '进度',
-  'qa.jumpAlert': '跳到告警',
-  'qa.chart': '客户与坐席情绪',
-  'qa.note': '质检备注',
-  'qa.saveNote': '保存备注',
-  'qa.saved': '已保存',
-  'qa.exportJson': '导出 JSON',
-  'qa.exportCsv': '导出 CSV',
-  'qa.pick': '选择一个会话进行回放。',
-  'qa.prompt': '建议',
-  'qa.alert': '告警',
-  'home.team': '坐席服务指标',
-  'wall.metrics': '坐席指标',
-  'metrics.title': '坐席服务指标',
-  'metrics.back': '告警看板',
-  'metrics.from': '起始',
-  'metrics.to': '截止',
-  'metrics.status': '会话',
-  'metrics.status.ended': '已结束',
-  'metrics.status.live': '进行中',
-  'metrics.status.all': '全部',
-  'metrics.show': '查询',
-  'metrics.loading': '正在加载…',
-  'metrics.agents': '按服务星级排名的坐席',
-  'metrics.none': '此期间没有会话。',
-  'metrics.rank': '排名',
-  'metrics.agent': '坐席',
-  'metrics.team': '团队',
-  'metrics.stars': '服务星级',
-  'metrics.starsOf': '{stars} 星（满分 5 星）',
-  'metrics.confidence': '自身数据占比',
-  'metrics.confidenceHelp': '星级中有多少来自坐席本人的记录而非团队平均：n / (n + k)。会话越少，星级越接近团队平均。',
-  'metrics.conversations': '会话数',
-  'metrics.recovery': '挽回率',
-  'metrics.recoveryHelp': '已挽回 / 以负面情绪开始的会话。',
-  'metrics.change': '情绪变化',
-  'metrics.response': '告警响应',
-  'metrics.unacked': '未确认告警',
-  'metrics.escalations': '升级次数',
-  'metrics.checklist': '服务规范',
-  'metrics.overall': '{count} 个会话 · 挽回率 {recovery} · 平均情绪变化 {change}',
-  'metrics.chart': '各坐席服务星级（柱）与挽回率（点）',
-  'metrics.formula': '星级计算方法',
-  'metrics.formulaHelp': '每个会话按客户最终情绪、坐席带来的情绪变化和服务规范清单打分。坐席的平均分在会话数足够之前会向团队平均收缩，因此几通运气好的电话不会排到最前。',
-  'metrics.churn': '有流失风险的客户',
-  'metrics.churnHelp': '最近几次会话的负面程度持续上升，且最近一次仍然很高。',
-  'metrics.churnNone': '此期间没有流失风险客户。',
-  'metrics.churnLatest': '最近一次 {latest}',
-  'metrics.churnSlope': '每次 +{slope}',
-  'metrics.trend': '每次会话的负面程度（从早到晚）',
-  'qa.tabs': '质检功能',
-  'qa.tab.replay': '回放',
-  'qa.tab.sample': '抽检与评分',
-  'qa.tab.feedback': '反馈报告',
-  'sample.title': '抽取质检样本',
-  'sample.size': '样本量',
-  'sample.seed': '随机种子（可选）',
-  'sample.weight': '负面会话权重',
-  'sample.draw': '抽样',
-  'sample.summary': '种子 {seed}：从 {population} 个会话中抽取 {count} 个，负面会话权重 ×{weight}',
-  'sample.strata': '按坐席',
-  'sample.population': '会话数',
-  'sample.negatives': '负面',
-  'sample.sampled': '抽中',
-  'sample.empty': '此期间没有已结束的会话。',
-  'sample.conversations': '抽中的会话',
-  'sample.pick': '选择一个抽中的会话进行评分。',
-  'score.title': '评分卡',
-  'score.criterion': '评分项',
-  'score.weight': '权重',
-  'score.score': '得分（0–1）',
-  'score.scoreOf': '{criterion} 得分',
-  'score.note': '备注',
-  'score.noteOf': '{criterion} 备注',
-  'score.source.auto': '自动',
-  'score.source.qa': '质检',
-  'score.source.none': '未评分',
-  'score.total': '总分',
-  'score.comment': '评语',
-  'score.status': '状态',
-  'score.draft': '草稿',
-  'score.final': '定稿',
-  'score.save': '保存评分卡',
-  'score.replay': '回放',
-  'rollup.title': '各坐席评分汇总',
-  'rollup.scorecards': '评分卡',
-  'rollup.final': '定稿',
-  'rollup.avg': '平均总分',
-  'rollup.none': '暂无评分卡。',
-  'feedback.label': '这条是否准确？',
-  'feedback.helpful': '有帮助',
-  'feedback.wrong': '有误',
-  'feedback.failed': '未能记录',
-  'report.title': '反馈报告',
-  'report.refresh': '刷新',
-  'report.rules': '规则准确率',
-  'report.rule': '规则',
-  'report.target': '对象',
-  'report.precision': '准确率',
-  'report.prompts': '提示效果',
-  'report.source': '提示来源',
-  'report.count': '提示数',
-  'report.usedRate': '采用率',
-  'report.whenUsed': '采用时情绪变化',
-  'report.whenNotUsed': '未采用时',
-  'report.uplift': '提升',
-  'report.upliftHelp': '采用提示时的情绪变化减去未采用时：为正说明坐席照做时客户情绪更好。',
-  'report.corrections': '{count} 条纠正标注可用于再训练',
-  'report.export': '导出纠正标注（TSV）',
-  'report.empty': '暂无反馈。',
-  'complaint.general': '一般投诉',
-  'complaint.complex': '复杂投诉',
-  'complaint.major': '重大投诉',
-  'complaint.managerBy': '{time} 前须经理介入',
-  'complaint.respondBy': '{time} 前答复',
-  'complaint.resolveBy': '{time} 前解决',
-  'complaint.overdue': '已超时',
-  'complaint.title': '投诉',
-  'complaint.points': '{points} 分',
-  'error.generic': '出错了：{message}',
-};
+const zh: Record<MessageKey, string> = { ...common.zh, ...agent.zh, ...wall.zh, ...qa.zh, ...team.zh, ...reasons.zh };
 
 export type Locale = 'en' | 'zh';
-const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, zh };
+const TABLES: Record<Locale, Record<MessageKey, string>> = { en, zh };
 const KEY = 'rapport.locale';
+
+/** The BCP 47 tag Intl formats with: the browser's own English (en-US dates for a US browser), else British English; simplified Chinese. */
+export function localeTag(locale: Locale = i18n.locale): string {
+  if (locale === 'zh') return 'zh-CN';
+  return navigator.language.toLowerCase().startsWith('en') ? navigator.language : 'en-GB';
+}
 
 function initialLocale(): Locale {
   const saved = localStorage.getItem(KEY);
@@ -480,14 +43,30 @@ export const i18n = $state<{ locale: Locale }>({ locale: initialLocale() });
 export function setLocale(locale: Locale): void {
   i18n.locale = locale;
   localStorage.setItem(KEY, locale);
-  document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
+  document.documentElement.lang = localeTag(locale);
 }
 
-/** The string for `key` in the current language, with `{name}` placeholders filled in. Reactive. */
+const formats = new Map<string, IntlMessageFormat>();
+
+/** The message for `key` in the current language, formatted with `params` (ICU: plurals, numbers). Reactive. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  const locale = i18n.locale;
+  const source = TABLES[locale][key];
   // A key built at run time (an emotion, a checklist item) may be unknown: show the key itself.
-  const template = DICTIONARIES[i18n.locale][key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  if (source === undefined) return key;
+  const id = `${locale}:${key}`;
+  let format = formats.get(id);
+  if (!format) formats.set(id, (format = new IntlMessageFormat(source, localeTag(locale))));
+  try {
+    return String(format.format(params));
+  } catch {
+    return source;
+  }
+}
+
+/** Whether `key` has a message (for names built from server ids, such as a configured criterion). */
+export function has(key: string): key is MessageKey {
+  return key in en;
 }
 
 /** Emotion names for the labels the playbook knows; a model's other labels are shown as they come. */
@@ -509,17 +88,31 @@ export function emotionName(label: string): string {
   return i18n.locale === 'zh' ? (EMOTIONS_ZH[label] ?? label) : label;
 }
 
-/** Times and dates in the interface language. */
+/** A number in the interface language, e.g. a mood with two decimals and its sign. */
+export function formatNumber(n: number, options: Intl.NumberFormatOptions = {}): string {
+  return new Intl.NumberFormat(localeTag(), options).format(n);
+}
+
+/** A list ("a, b and c" / "a、b和c") in the interface language. */
+export function formatList(items: readonly string[]): string {
+  return new Intl.ListFormat(localeTag(), { type: 'conjunction' }).format(items);
+}
+
+/** Times and dates in the interface language; the month is a word, so 2 Dec never reads as 12 Feb. */
 export function formatTime(epochMs: number): string {
-  return new Date(epochMs).toLocaleTimeString(i18n.locale === 'zh' ? 'zh-CN' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return new Date(epochMs).toLocaleTimeString(localeTag(), { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
 export function formatDateTime(epochMs: number): string {
-  return new Date(epochMs).toLocaleString(i18n.locale === 'zh' ? 'zh-CN' : 'en-GB', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  return new Date(epochMs).toLocaleString(localeTag(), { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+export function formatDate(epochMs: number): string {
+  return new Date(epochMs).toLocaleDateString(localeTag(), { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
 /** A deadline: the time alone when it falls on the same day as `now`, else the date and time. */
 export function formatDeadline(epochMs: number, now: number): string {
   if (new Date(epochMs).toDateString() !== new Date(now).toDateString()) return formatDateTime(epochMs);
-  return new Date(epochMs).toLocaleTimeString(i18n.locale === 'zh' ? 'zh-CN' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+  return new Date(epochMs).toLocaleTimeString(localeTag(), { hour: '2-digit', minute: '2-digit' });
 }

@@ -1,58 +1,144 @@
 /**
  * The supervisor wall's state. Tiles live in a SvelteMap keyed by conversation id, so an update
- * re-renders one tile. The order is recomputed at most every RERANK_MS: between re-ranks a tile
- * changes in place, so the wall does not jump under the supervisor's eyes on every turn.
+ * re-renders one tile. The wall ranks by a tile's *ranked* risk, which is also the risk it shows:
+ * it follows the live risk only when that moves by RANK_STEP points or more (hysteresis), so the
+ * order always matches the figures on screen and a tile changes place only when its risk changes
+ * meaningfully. Pinned tiles stay on top, in the order they were pinned.
  */
-import { SvelteMap } from 'svelte/reactivity';
-import type { Alert } from '../../../server/contract/index.ts';
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import type { Alert, Severity } from '../../../server/contract/index.ts';
 import { severityRank } from '../../../server/contract/index.ts';
 import type { ConversationSummary, ConversationView } from '../../../server/contract/index.ts';
 import type { Prompt } from '../../../server/contract/index.ts';
+import type { OnlineSupervisor } from '../../../server/contract/index.ts';
 import { Api } from './api.ts';
 import { connectSupervisor, request, type LinkState } from './socket.ts';
 import type { Verdict } from '../../../server/contract/index.ts';
 
-export const RERANK_MS = 2500;
+/** Risk points a tile's live risk must move from its ranked risk before the tile re-ranks. */
+export const RANK_STEP = 10;
 
 export interface WallFilter {
   queue: string;
   agentId: string;
 }
 
+export type WallView = 'tiles' | 'table';
+export type Density = 'comfortable' | 'compact';
+
+/** The unresolved alerts of one conversation, the unit the queue shows and acknowledges. */
+export interface AlertGroup {
+  conversationId: string;
+  alerts: Alert[];
+  open: Alert[];
+  worst: Severity;
+  /** How many alerts of each severity, worst first. */
+  bySeverity: { severity: Severity; count: number }[];
+  openedAt: number;
+}
+
+/** A new alert, worded once for the screen reader's live region. */
+export interface Announcement {
+  id: string;
+  alert: Alert;
+}
+
+const PREFS = 'rapport.wall';
+
+interface Prefs {
+  view: WallView;
+  density: Density;
+  pinned: string[];
+}
+
+function loadPrefs(): Prefs {
+  const fallback: Prefs = { view: 'tiles', density: 'comfortable', pinned: [] };
+  try {
+    const saved = JSON.parse(localStorage.getItem(PREFS) ?? '{}') as Partial<Prefs>;
+    return {
+      view: saved.view === 'table' ? 'table' : 'tiles',
+      density: saved.density === 'compact' ? 'compact' : 'comfortable',
+      pinned: Array.isArray(saved.pinned) ? saved.pinned.filter((x): x is string => typeof x === 'string') : [],
+    };
+  } catch {
+    return fallback;
+  }
+}
+
 export class Wall {
   readonly tiles = new SvelteMap<string, ConversationSummary>();
   readonly alerts = new SvelteMap<string, Alert>();
-  /** Tile ids, most in need of help first, as of the last re-rank (new arrivals appended). */
-  order = $state.raw<string[]>([]);
+  /** The risk each tile is ranked by and shows; see RANK_STEP. */
+  readonly ranked = new SvelteMap<string, number>();
+  readonly pinned: SvelteSet<string>;
   filter = $state<WallFilter>({ queue: '', agentId: '' });
+  view = $state<WallView>('tiles');
+  density = $state<Density>('comfortable');
   link = $state<LinkState>('connecting');
+  /** Supervisors on the wall now, whom an alert can be assigned to. */
+  online = $state.raw<OnlineSupervisor[]>([]);
+  /** Conversations whose alerts other supervisors handed to me, newest first, until I dismiss them. */
+  assignedToMe = $state<{ alert: Alert; by: string }[]>([]);
+  /** The latest new alert, for the one live region that announces alerts. */
+  announcement = $state<Announcement>();
   /** The conversation open in the detail drawer, kept live while watched. */
   watched = $state<ConversationView>();
 
   readonly queues = $derived([...new Set([...this.tiles.values()].map((t) => t.queue).filter((q): q is string => !!q))].sort());
   readonly agents = $derived([...new Set([...this.tiles.values()].map((t) => t.agentId).filter((a): a is string => !!a))].sort());
-  readonly visible = $derived(
-    this.order.filter((id) => {
-      const tile = this.tiles.get(id);
-      return !!tile && (!this.filter.queue || tile.queue === this.filter.queue) && (!this.filter.agentId || tile.agentId === this.filter.agentId);
-    }),
-  );
-  /** Unresolved alerts: open ones first, then by severity, oldest first. */
-  readonly queue = $derived(
-    [...this.alerts.values()]
-      .filter((a) => a.state !== 'resolved' && this.tiles.has(a.conversationId))
-      .sort(
-        (a, b) =>
-          Number(a.state !== 'open') - Number(b.state !== 'open') || severityRank(b.severity) - severityRank(a.severity) || a.openedAt - b.openedAt,
-      ),
-  );
+
+  /** Tile ids, pinned first (in pinning order), then by ranked risk, ties by who started first. */
+  readonly order = $derived.by(() => {
+    const pins = [...this.pinned].filter((id) => this.ranked.has(id));
+    const rest = [...this.ranked]
+      .filter(([id]) => !this.pinned.has(id))
+      .sort(([a, ra], [b, rb]) => rb - ra || (this.startOf(a) - this.startOf(b)) || (a < b ? -1 : 1))
+      .map(([id]) => id);
+    return [...pins, ...rest];
+  });
+
+  readonly visible = $derived(this.order.filter((id) => this.matches(this.tiles.get(id))));
+
+  /** Unresolved alerts of the conversations the filter shows, grouped per conversation: open and worst first, then oldest. */
+  readonly groups = $derived.by(() => {
+    const byConversation = new Map<string, Alert[]>();
+    for (const a of this.alerts.values()) {
+      if (a.state === 'resolved' || !this.matches(this.tiles.get(a.conversationId))) continue;
+      const list = byConversation.get(a.conversationId) ?? [];
+      list.push(a);
+      byConversation.set(a.conversationId, list);
+    }
+    const groups: AlertGroup[] = [...byConversation].map(([conversationId, list]) => {
+      const alerts = list.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.openedAt - b.openedAt);
+      const counts = new Map<Severity, number>();
+      for (const a of alerts) counts.set(a.severity, (counts.get(a.severity) ?? 0) + 1);
+      return {
+        conversationId,
+        alerts,
+        open: alerts.filter((a) => a.state === 'open'),
+        worst: alerts[0]!.severity,
+        bySeverity: [...counts].map(([severity, count]) => ({ severity, count })),
+        openedAt: Math.min(...alerts.map((a) => a.openedAt)),
+      };
+    });
+    return groups.sort(
+      (a, b) => Number(b.open.length > 0) - Number(a.open.length > 0) || severityRank(b.worst) - severityRank(a.worst) || a.openedAt - b.openedAt,
+    );
+  });
+
+  readonly openShown = $derived(this.groups.reduce((n, g) => n + g.open.length, 0));
 
   private readonly connection;
   private readonly api: Api;
-  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly myId: string;
 
-  constructor(token: string, onRefused: (message: string) => void) {
+  constructor(token: string, me: { id: string }, onRefused: (message: string) => void) {
     this.api = new Api(token);
+    this.myId = me.id;
+    const prefs = loadPrefs();
+    this.view = prefs.view;
+    this.density = prefs.density;
+    this.pinned = new SvelteSet(prefs.pinned);
     this.connection = connectSupervisor(token, (state) => (this.link = state), onRefused);
     const s = this.connection.socket;
     s.on('wall', (tiles) => this.onWall(tiles));
@@ -61,8 +147,18 @@ export class Wall {
       if (!s.recovered && this.watched) void this.open(this.watched.id).catch(() => undefined);
     });
     s.on('conversation:update', (tile) => this.onTile(tile));
-    s.on('alert', (a) => this.alerts.set(a.id, a));
+    s.on('supervisors', (online) => (this.online = online));
+    s.on('alert', (a) => {
+      const known = this.alerts.has(a.id);
+      this.alerts.set(a.id, a);
+      if (!known && a.state === 'open' && !this.outranked(a)) this.announcement = { id: a.id, alert: a };
+    });
     s.on('alert:update', (a) => this.onAlertUpdate(a));
+    s.on('alert:assigned', (e) => {
+      this.onAlertUpdate(e.alert);
+      // One note per conversation: a group assigned at once is one hand-over.
+      this.assignedToMe = [e, ...this.assignedToMe.filter((x) => x.alert.conversationId !== e.alert.conversationId)];
+    });
     s.on('turn', ({ conversationId, turn }) => {
       const w = this.watched;
       if (w?.id !== conversationId || w.turns.some((x) => x.turnId === turn.turnId)) return;
@@ -73,12 +169,19 @@ export class Wall {
       if (this.watched?.id === conversationId) this.watched.partials[speaker] = { text, at: Date.now() };
     });
     s.on('prompt', (p) => this.onPrompt(p));
-    this.timer = setInterval(() => this.rerank(), RERANK_MS);
   }
 
   close(): void {
-    clearInterval(this.timer);
     this.connection.close();
+  }
+
+  /** The shown name of a supervisor id: their name while they are online, else the id itself. */
+  nameOf(supervisorId: string): string {
+    return this.online.find((s) => s.id === supervisorId)?.name ?? supervisorId;
+  }
+
+  isMe(supervisorId: string | undefined): boolean {
+    return supervisorId === this.myId;
   }
 
   async acknowledge(alertId: string): Promise<void> {
@@ -86,9 +189,16 @@ export class Wall {
     if (alert) this.onAlertUpdate(alert);
   }
 
-  async assign(alertId: string, to: string): Promise<void> {
-    const alert = await request<Alert>((ack) => this.connection.socket.emit('alert:assign', { alertId, to }, ack));
-    if (alert) this.onAlertUpdate(alert);
+  /** Acknowledges several alerts at once (a group, or everything the filter shows). */
+  async acknowledgeAll(alerts: readonly Alert[]): Promise<void> {
+    await Promise.all(alerts.filter((a) => a.state === 'open').map((a) => this.acknowledge(a.id)));
+  }
+
+  async assign(alerts: readonly Alert[], to: string): Promise<void> {
+    for (const a of alerts) {
+      const alert = await request<Alert>((ack) => this.connection.socket.emit('alert:assign', { alertId: a.id, to }, ack));
+      if (alert) this.onAlertUpdate(alert);
+    }
   }
 
   async whisper(conversationId: string, text: string): Promise<void> {
@@ -98,6 +208,26 @@ export class Wall {
   /** "helpful" / "wrong" on an alert, for the rule-precision report. */
   verdict(alert: Alert, verdict: Verdict): Promise<unknown> {
     return this.api.feedback({ conversationId: alert.conversationId, target: 'alert', id: alert.id, verdict });
+  }
+
+  togglePin(id: string): void {
+    if (this.pinned.has(id)) this.pinned.delete(id);
+    else this.pinned.add(id);
+    this.savePrefs();
+  }
+
+  setView(view: WallView): void {
+    this.view = view;
+    this.savePrefs();
+  }
+
+  setDensity(density: Density): void {
+    this.density = density;
+    this.savePrefs();
+  }
+
+  dismissAssigned(conversationId: string): void {
+    this.assignedToMe = this.assignedToMe.filter((x) => x.alert.conversationId !== conversationId);
   }
 
   async open(conversationId: string): Promise<void> {
@@ -112,20 +242,45 @@ export class Wall {
     this.watched = undefined;
   }
 
-  /** Ranks by risk now; ended conversations leave the wall at this moment, not mid-interval. */
-  rerank(): void {
-    for (const [id, tile] of this.tiles) if (tile.status === 'ended') this.tiles.delete(id);
-    for (const [id, alert] of this.alerts) if (!this.tiles.has(alert.conversationId)) this.alerts.delete(id);
-    const next = [...this.tiles.values()].sort((a, b) => b.risk - a.risk || a.startedAt - b.startedAt).map((t) => t.id);
-    if (next.length !== this.order.length || next.some((id, i) => id !== this.order[i])) this.order = next;
+  /** Alerts one turn opened together are announced once, as the most severe of them. */
+  private outranked(a: Alert): boolean {
+    const shown = this.announcement?.alert;
+    return !!shown && shown.conversationId === a.conversationId && shown.openedAt === a.openedAt && severityRank(shown.severity) >= severityRank(a.severity);
+  }
+
+  private matches(tile: ConversationSummary | undefined): boolean {
+    return !!tile && (!this.filter.queue || tile.queue === this.filter.queue) && (!this.filter.agentId || tile.agentId === this.filter.agentId);
+  }
+
+  private startOf(id: string): number {
+    return this.tiles.get(id)?.startedAt ?? 0;
+  }
+
+  private savePrefs(): void {
+    localStorage.setItem(PREFS, JSON.stringify({ view: this.view, density: this.density, pinned: [...this.pinned] }));
+  }
+
+  /** Moves the tile's ranked risk to its live risk when it is new or has moved by RANK_STEP or more. */
+  private rank(tile: ConversationSummary): void {
+    const ranked = this.ranked.get(tile.id);
+    if (ranked === undefined || Math.abs(tile.risk - ranked) >= RANK_STEP) this.ranked.set(tile.id, tile.risk);
+  }
+
+  private drop(id: string): void {
+    this.tiles.delete(id);
+    this.ranked.delete(id);
+    for (const [alertId, alert] of this.alerts) if (alert.conversationId === id) this.alerts.delete(alertId);
   }
 
   private onWall(tiles: ConversationSummary[]): void {
     this.tiles.clear();
     // A wall after a reconnect replaces everything: an alert acknowledged meanwhile must not stay open here.
     this.alerts.clear();
-    for (const tile of tiles) this.tiles.set(tile.id, tile);
-    this.rerank();
+    this.ranked.clear();
+    for (const tile of tiles) {
+      this.tiles.set(tile.id, tile);
+      this.rank(tile);
+    }
     // The wall carries counts, not alerts; fetch the alerts of the tiles that have some.
     for (const tile of tiles.filter((x) => x.alertsTotal > 0)) {
       this.api.conversation(tile.id).then(
@@ -136,14 +291,17 @@ export class Wall {
   }
 
   private onTile(tile: ConversationSummary): void {
-    const known = this.tiles.has(tile.id);
-    this.tiles.set(tile.id, tile);
-    if (!known && tile.status === 'live') this.order = [...this.order, tile.id];
     if (this.watched?.id === tile.id) Object.assign(this.watched, tile);
+    if (tile.status === 'ended') {
+      this.drop(tile.id);
+      return;
+    }
+    this.tiles.set(tile.id, tile);
+    this.rank(tile);
   }
 
   private onAlertUpdate(alert: Alert): void {
-    this.alerts.set(alert.id, alert);
+    if (this.tiles.has(alert.conversationId)) this.alerts.set(alert.id, alert);
     const w = this.watched;
     if (w?.id === alert.conversationId) {
       const i = w.alerts.findIndex((a) => a.id === alert.id);
@@ -154,6 +312,9 @@ export class Wall {
 
   private onPrompt(prompt: Prompt): void {
     const w = this.watched;
-    if (w?.id === prompt.conversationId && !w.prompts.some((p) => p.id === prompt.id)) w.prompts.push(prompt);
+    if (w?.id !== prompt.conversationId) return;
+    const i = w.prompts.findIndex((p) => p.id === prompt.id);
+    if (i === -1) w.prompts.push(prompt);
+    else w.prompts[i] = prompt;
   }
 }
