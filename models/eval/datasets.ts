@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,64 @@ export const SENTIMENT_DEV_SPLITS: DevSplit[] = [
   { name: 'meld.dev', file: 'dialogue-en/meld.dev.tsv', lang: 'en', classes: ['negative', 'neutral', 'positive'], labelColumn: 'sentiment' },
   { name: 'online_shopping.dev', file: 'sentiment-zh/online_shopping.dev.tsv', lang: 'zh', classes: ['negative', 'positive'], labelColumn: 'label' },
   { name: 'waimai.dev', file: 'sentiment-zh/waimai.dev.tsv', lang: 'zh', classes: ['negative', 'positive'], labelColumn: 'label' },
+  { name: 'airline_tweets.dev', file: 'service-sentiment-en/airline_tweets.dev.tsv', lang: 'en', classes: ['negative', 'neutral', 'positive'], labelColumn: 'label' },
 ];
+
+const THREE_CLASSES = ['negative', 'neutral', 'positive'] as const;
+
+/** A sentiment split whose rows are derived rather than read as they are (the same rules as models/train/data.py). */
+export interface DerivedSplit {
+  name: string;
+  lang: 'en' | 'zh';
+  classes: readonly string[];
+  examples: Example[];
+}
+
+/** data.py's held_out: a fixed split by the md5 of a key. */
+export function heldOut(key: string, percent: number): boolean {
+  return parseInt(createHash('md5').update(key, 'utf8').digest('hex').slice(0, 8), 16) % 100 < percent;
+}
+
+/** As data.py: CrossWOZ user turns of the 20% of dialogues kept out of training; thanking is positive, the rest neutral. */
+function crosswozHeldOut(dataDir: string): Example[] {
+  return readTsv(path.join(dataDir, 'task-dialogue-zh/crosswoz.tsv'))
+    .filter((r) => r.role === 'user' && heldOut(r.dialogue_id!, 20))
+    .map((r) => ({ text: r.text!, label: /谢谢|感谢|多谢|太好了|太棒了|辛苦/.test(r.text!) ? 'positive' : 'neutral' }));
+}
+
+/** As data.py's MULTI_EMOTION_SENTIMENT: the emotions with a clear polarity. */
+const MULTI_EMOTION_SENTIMENT: Record<string, string> = { 开心: 'positive', 生气: 'negative', 厌恶: 'negative', 伤心: 'negative', 疑问: 'neutral' };
+
+export interface SuiteTurn extends Example {
+  emotion: string;
+  speaker: string;
+}
+
+/** The team's contact-center suite (models/eval/contact-center), never trained on. */
+export function loadSuite(lang: 'en' | 'zh'): SuiteTurn[] {
+  return readTsv(path.join(path.dirname(fileURLToPath(import.meta.url)), 'contact-center', `${lang}.tsv`)).map((r) => ({
+    text: r.text!,
+    label: r.label!,
+    emotion: r.emotion ?? '',
+    speaker: r.speaker!,
+  }));
+}
+
+export function derivedSentimentSplits(dataDir: string): DerivedSplit[] {
+  return [
+    { name: 'crosswoz_user.heldout', lang: 'zh', classes: THREE_CLASSES, examples: crosswozHeldOut(dataDir) },
+    {
+      name: 'multi_emotion.dev',
+      lang: 'zh',
+      classes: THREE_CLASSES,
+      examples: readTsv(path.join(dataDir, 'emotion-zh/multi_emotion.dev.tsv')).flatMap((r) =>
+        r.label! in MULTI_EMOTION_SENTIMENT ? [{ text: r.text!, label: MULTI_EMOTION_SENTIMENT[r.label!]! }] : [],
+      ),
+    },
+    { name: 'contact-center.en', lang: 'en', classes: THREE_CLASSES, examples: loadSuite('en') },
+    { name: 'contact-center.zh', lang: 'zh', classes: THREE_CLASSES, examples: loadSuite('zh') },
+  ];
+}
 
 export interface Example {
   text: string;

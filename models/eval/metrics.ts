@@ -43,3 +43,9 @@ export function figures(gold: readonly string[], predicted: readonly string[], c
 export function predictAmong(probabilities: Record<string, number>, classes: readonly string[]): string {
   return classes.reduce((best, c) => ((probabilities[c] ?? 0) > (probabilities[best] ?? 0) ? c : best));
 }
+
+/** Mean per-class recall over the classes present in the gold labels (TweetEval's official sentiment metric). */
+export function macroRecall(f: Figures): number {
+  const present = Object.values(f.perClass).filter((c) => c.support > 0);
+  return present.reduce((s, c) => s + c.recall, 0) / Math.max(1, present.length);
+}

@@ -86,7 +86,7 @@ def load_folder(folder):
     labels = [cfg["id2label"][str(i)] for i in range(len(cfg["id2label"]))]
     model = Classifier(a["vocab_size"], a["n_labels"], hidden=a["hidden"], layers=a["layers"],
                        heads=a["heads"], ffn=a["ffn"], max_pos=a["max_pos"], emb=a["emb"],
-                       dropout=a["dropout"])
+                       dropout=a["dropout"], wide_buckets=a.get("wide_buckets", 0), wide_dim=a.get("wide_dim", 4))
     g = onnx.load(os.path.join(folder, "onnx", "model.onnx")).graph
     w = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in g.initializer}
     sd = model.state_dict()

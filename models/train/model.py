@@ -43,11 +43,18 @@ class Layer(nn.Module):
 
 class Classifier(nn.Module):
     def __init__(self, vocab_size, n_labels, hidden=128, layers=2, heads=4, ffn=512,
-                 max_pos=128, emb=None, dropout=0.1):
+                 max_pos=128, emb=None, dropout=0.1, wide_buckets=0, wide_dim=4):
         super().__init__()
         emb = emb or hidden
         self.cfg = dict(vocab_size=vocab_size, n_labels=n_labels, hidden=hidden, layers=layers,
-                        heads=heads, ffn=ffn, max_pos=max_pos, emb=emb, dropout=dropout)
+                        heads=heads, ffn=ffn, max_pos=max_pos, emb=emb, dropout=dropout,
+                        wide_buckets=wide_buckets, wide_dim=wide_dim)
+        # The "wide" branch: a bag of token unigrams and hashed bigrams / trigrams, mean-pooled and
+        # added to the logits -- an n-gram linear model (what a TF-IDF logistic regression learns)
+        # inside the same graph, so surface cues are learned fast while the encoder learns context.
+        if wide_buckets:
+            self.wide = nn.Embedding(wide_buckets, wide_dim)
+            self.wide_head = nn.Linear(wide_dim, n_labels)
         self.tok = nn.Embedding(vocab_size, emb, padding_idx=0)
         self.proj = nn.Linear(emb, hidden) if emb != hidden else None
         self.pos = nn.Embedding(max_pos, hidden)
@@ -81,4 +88,19 @@ class Classifier(nn.Module):
         x = self.ln(x)
         mm = m.unsqueeze(-1)
         pooled = (x * mm).sum(1) / mm.sum(1).clamp(min=1.0)
-        return self.head(self.head_drop(pooled))
+        logits = self.head(self.head_drop(pooled))
+        if self.cfg["wide_buckets"]:
+            logits = logits + self.wide_head(self.wide_bag(input_ids, attention_mask))
+        return logits
+
+    def wide_bag(self, ids, mask):
+        """Mean of the embeddings of every unigram, bigram and trigram of the (unpadded) token ids.
+        Unigrams keep their id; n-grams are hashed into the buckets above the vocabulary. Integer
+        Mul/Add/Mod only, so it exports to ONNX; ids < 2^15 and these primes keep it within int64."""
+        V, B = self.cfg["vocab_size"], self.cfg["wide_buckets"]
+        bi = (ids[:, :-1] * 1000003 + ids[:, 1:]) % (B - V) + V
+        tri = (ids[:, :-2] * 999983 * 1000003 + ids[:, 1:-1] * 999979 + ids[:, 2:]) % (B - V) + V
+        grams = torch.cat([ids, bi, tri], 1)
+        m = mask.to(torch.float32)
+        valid = torch.cat([m, m[:, :-1] * m[:, 1:], m[:, :-2] * m[:, 1:-1] * m[:, 2:]], 1).unsqueeze(-1)
+        return (self.wide(grams) * valid).sum(1) / valid.sum(1).clamp(min=1.0)

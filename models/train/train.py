@@ -33,7 +33,7 @@ from model import Classifier  # noqa: E402
 from tokenizer import Tokenizer  # noqa: E402
 
 ZH_SOURCES = {"online_shopping", "waimai"}
-SENTIMENT_CAPS = {"online_shopping": 20000}
+
 
 
 def progress(prefix, i, n, t0, extra=""):
@@ -99,6 +99,10 @@ def main():
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--ffn", type=int, default=512)
     ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--wide-buckets", type=int, default=0,
+                    help="size of the n-gram bag table (0: no wide branch); must exceed the vocabulary")
+    ap.add_argument("--wide-dim", type=int, default=4)
+    ap.add_argument("--wide-lr-mult", type=float, default=5.0, help="learning-rate multiplier for the n-gram bag")
     ap.add_argument("--max-len", type=int, default=128, help="max tokens (Chinese reviews; model positions)")
     ap.add_argument("--max-len-en", type=int, default=64, help="training cap for non-Chinese sources")
     ap.add_argument("--cap", action="append", default=[], help="SOURCE=N rows (subsample a source)")
@@ -123,7 +127,7 @@ def main():
         sys.exit(f"no tokenizer.json in {tok_dir}: run models/train/build_vocab.py --out {tok_dir} first")
     tok = Tokenizer.from_file(tok_dir)
 
-    caps = dict(SENTIMENT_CAPS) if a.task == "sentiment" else {}
+    caps = {}
     for c in a.cap:
         k, v = c.split("=")
         caps[k] = int(v)
@@ -150,23 +154,34 @@ def main():
             sys.exit(f"--init labels {init_labels} differ from task labels {labels}")
         model.train()
     elif a.init_encoder:
-        src, _, _ = load_folder(a.init_encoder)
+        # Every parameter whose name and shape match is copied (the encoder; the head too when the
+        # label sets have the same size); the rest (a new head, a new wide branch) starts fresh.
+        src, src_labels, _ = load_folder(a.init_encoder)
         c = src.cfg
         model = Classifier(c["vocab_size"], len(labels), hidden=c["hidden"], layers=c["layers"], heads=c["heads"],
-                           ffn=c["ffn"], max_pos=c["max_pos"], emb=c["emb"], dropout=c["dropout"])
-        sd = {k: v for k, v in src.state_dict().items() if not k.startswith("head.")}
+                           ffn=c["ffn"], max_pos=c["max_pos"], emb=c["emb"], dropout=c["dropout"],
+                           wide_buckets=a.wide_buckets or c.get("wide_buckets", 0), wide_dim=a.wide_dim)
+        own = model.state_dict()
+        sd = {k: v for k, v in src.state_dict().items()
+              if k in own and own[k].shape == v.shape and (src_labels == labels or not k.startswith("head."))}
         missing, _ = model.load_state_dict(sd, strict=False)
         print(f"encoder from {a.init_encoder}; new: {missing}", file=sys.stderr)
     else:
         model = Classifier(len(tok.vocab), len(labels), hidden=a.hidden, layers=a.layers, heads=a.heads,
-                           ffn=a.ffn, max_pos=a.max_len, emb=a.emb, dropout=a.dropout)
+                           ffn=a.ffn, max_pos=a.max_len, emb=a.emb, dropout=a.dropout,
+                           wide_buckets=a.wide_buckets, wide_dim=a.wide_dim)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"model: {model.cfg}  params {n_params/1e6:.2f}M", file=sys.stderr)
 
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "pos" not in n]
-    no_decay = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "pos" not in n)]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": a.wd},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=a.lr)
+    named = [(n, p) for n, p in model.named_parameters()]
+    wide = [p for n, p in named if n.startswith("wide")]
+    decay = [p for n, p in named if p.dim() >= 2 and "pos" not in n and not n.startswith("wide")]
+    no_decay = [p for n, p in named if not (p.dim() >= 2 and "pos" not in n) and not n.startswith("wide")]
+    groups = [{"params": decay, "weight_decay": a.wd, "lr_mult": 1.0},
+              {"params": no_decay, "weight_decay": 0.0, "lr_mult": 1.0}]
+    if wide:
+        groups.append({"params": wide, "weight_decay": 0.0, "lr_mult": a.wide_lr_mult})
+    opt = torch.optim.AdamW(groups, lr=a.lr)
     steps_per_epoch = len(make_batches(enc, a.batch, random.Random(0)))
     if a.max_steps:
         steps_per_epoch = min(steps_per_epoch, a.max_steps)
@@ -263,7 +278,7 @@ def main():
             ts = time.time()
             ids, mask, y = collate(enc, b)
             for g in opt.param_groups:
-                g["lr"] = lr_now()
+                g["lr"] = lr_now() * g["lr_mult"]
             logits = model(ids, mask)
             loss = F.cross_entropy(logits, y, weight=cw, label_smoothing=a.smoothing)
             opt.zero_grad(set_to_none=True)

@@ -87,7 +87,7 @@ export function applyScoredTurn(c: Conversation, turn: Turn, score: Score): { co
   const scored: ScoredTurn = { ...turn, score, smoothed };
   const { [turn.speaker]: _cleared, ...partials } = c.partials;
   let negativeSince = c.negativeSince;
-  if (turn.speaker === 'customer') {
+  if (turn.speaker === 'customer' && !score.lowConfidence) {
     if (smoothed < 0) negativeSince ??= turn.at;
     else negativeSince = null;
   }
@@ -95,7 +95,8 @@ export function applyScoredTurn(c: Conversation, turn: Turn, score: Score): { co
     ...withParticipants(c, turn),
     turns: [...c.turns, scored],
     partials,
-    mood: { ...c.mood, [turn.speaker]: smoothed },
+    // A turn too short or factual to judge leaves the mood as it was (still unset before any judged turn).
+    mood: score.lowConfidence ? c.mood : { ...c.mood, [turn.speaker]: smoothed },
     negativeSince,
     seenTurnIds: [...c.seenTurnIds, turn.turnId],
     updatedAt: Math.max(c.updatedAt, turn.at),

@@ -6,14 +6,15 @@ import type { ScoredTurn, Speaker } from './turn.ts';
  * Why per turn and not per second: turns arrive irregularly (a chat can pause for minutes) and mood
  * changes with what is said, not with the clock. Why exponential: it reacts within one or two turns,
  * fast enough for a live prompt, while an outlier is halved on the next turn. Why weighted by
- * confidence: an ambiguous or too-short turn should barely move the curve.
+ * confidence: an ambiguous turn should barely move the curve. A low-confidence turn (too short or
+ * factual to judge: "ok", an order id) does not move it at all.
  */
 const SMOOTHING_ALPHA = 0.5;
 
 export function smooth(previous: number | null, valence: number, confidence: number, lowConfidence: boolean): number {
-  if (previous === null) return valence * (lowConfidence ? 0.5 : 1);
-  const weight = SMOOTHING_ALPHA * confidence * (lowConfidence ? 0.5 : 1);
-  return previous + weight * (valence - previous);
+  if (lowConfidence) return previous ?? 0;
+  if (previous === null) return valence;
+  return previous + SMOOTHING_ALPHA * confidence * (valence - previous);
 }
 
 export interface CurvePoint {

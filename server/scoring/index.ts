@@ -1,4 +1,5 @@
-import { detectLanguage, isTooShortToJudge } from '../domain/language.ts';
+import { isUnjudgeable } from '../domain/judgeable.ts';
+import { detectLanguage } from '../domain/language.ts';
 import type { EmotionScore, Score } from '../domain/turn.ts';
 import { MicroBatcher, type BatcherOptions } from './batcher.ts';
 import { loadClassifier, type Classifier, type ClassifierSpec } from './classifier.ts';
@@ -69,8 +70,12 @@ export async function createScorer(o: ScorerOptions): Promise<Scorer> {
         wantEmotion && emotionBatcher ? emotionBatcher.submit(text) : undefined,
       ]);
       const probabilities = toSentiment(sentimentDist);
-      const [label, confidence] = argmax(probabilities);
       const lang = detectLanguage(text);
+      // Too short or factual to judge ("ok", "It ends in 8812"): reported as neutral with the model's own
+      // P(neutral) as confidence, so the label, the valence and the curve agree; the model's full
+      // distribution stays in `probabilities` for QA.
+      const lowConfidence = isUnjudgeable(text, lang);
+      const [label, confidence] = lowConfidence ? (['neutral', probabilities.neutral] as const) : argmax(probabilities);
       let emotionScore: EmotionScore | undefined;
       if (emotionDist) {
         const [emotionLabel, emotionConfidence] = argmax(emotionDist);
@@ -78,10 +83,10 @@ export async function createScorer(o: ScorerOptions): Promise<Scorer> {
       }
       return {
         label,
-        valence: probabilities.positive - probabilities.negative,
+        valence: lowConfidence ? 0 : probabilities.positive - probabilities.negative,
         confidence,
         probabilities,
-        lowConfidence: lang === 'other' || isTooShortToJudge(text, lang),
+        lowConfidence,
         emotion: emotionScore,
         model: sentiment.id,
         latencyMs: Math.round((performance.now() - started) * 10) / 10,

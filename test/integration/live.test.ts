@@ -45,7 +45,9 @@ describe('a negative customer turn, live', () => {
   it('reaches the agent as a scored turn and a prompt, and the supervisor as an alert, within a second; nothing reaches another agent', async () => {
     const bobSaw: string[] = [];
     bob.onAny((event: string) => bobSaw.push(event));
-    const text = "This is the third time I'm calling and nobody fixed it, I want to cancel";
+    // A plainly negative turn. (The 2026-12-02 model rates "…nobody fixed it, I want to cancel" neutral
+    // 0.49 / negative 0.42: "I want to cancel" alone reads as a neutral request to it; see its model card.)
+    const text = "This is the third time I'm calling and nobody fixed it, this is ridiculous, I want to cancel";
 
     const turn = nextEvent<TurnEvent>(alice, 'turn', (e) => e.conversationId === 'live-1');
     const prompt = nextEvent<Prompt>(alice, 'prompt', (p) => p.conversationId === 'live-1');

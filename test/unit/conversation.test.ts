@@ -29,8 +29,9 @@ describe('emotion curve smoothing', () => {
     expect(smooth(-0.8, 0.8, 0.5, false)).toBeCloseTo(-0.4);
   });
 
-  it('moves half as far on a low-confidence turn', () => {
-    expect(smooth(0, -1, 1, true)).toBeCloseTo(-0.25);
+  it('does not move on a low-confidence turn', () => {
+    expect(smooth(0.4, -1, 1, true)).toBe(0.4);
+    expect(smooth(null, -1, 1, true)).toBe(0);
   });
 });
 
