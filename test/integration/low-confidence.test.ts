@@ -1,31 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.ts';
+import { describe, expect, it } from 'vitest';
 import { applyScoredTurn, newConversation, type Conversation } from '../../server/domain/conversation.ts';
 import { createRules, runRules } from '../../server/rules/index.ts';
-import { createScorer, type Scorer } from '../../server/scoring/index.ts';
-import { MODEL_ARGS, TEST_SECRET } from '../support/server.ts';
+import { useShippedScorer } from '../support/scorer.ts';
 import { turnOf } from '../support/turns.ts';
 
-/** The shipped models through the server's normal configuration and loading path. */
-const config = loadConfig(['--secret', TEST_SECRET, ...MODEL_ARGS], {});
-let scorer: Scorer;
-
-beforeAll(async () => {
-  scorer = await createScorer({
-    sentimentModel: config.model,
-    emotionModel: config.emotionModel,
-    modelsDir: config.modelsDir,
-    allowDownload: false,
-    ...config.scoring,
-    maxQueue: config.scoring.maxPending,
-  });
-});
-
-afterAll(async () => {
-  await scorer?.close();
-});
-
-const score = (text: string) => scorer.score({ text, emotion: true });
+const { config, score } = useShippedScorer();
 
 describe('turns too short or factual to judge, scored by the shipped model', () => {
   it.each(['It ends in 8812', 'ok', 'fine', 'My order number is 4471-2290-AB.', '嗯', '好的', '订单号是 4471229065。', '尾号8812。'])(

@@ -1,28 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.ts';
-import { createScorer, type Scorer } from '../../server/scoring/index.ts';
-import { MODEL_ARGS, TEST_SECRET } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { useShippedScorer } from '../support/scorer.ts';
 
-/** The shipped models, loaded through the server's normal configuration. */
-let scorer: Scorer;
-
-beforeAll(async () => {
-  const config = loadConfig(['--secret', TEST_SECRET, ...MODEL_ARGS], {});
-  scorer = await createScorer({
-    sentimentModel: config.model,
-    emotionModel: config.emotionModel,
-    modelsDir: config.modelsDir,
-    allowDownload: false,
-    ...config.scoring,
-    maxQueue: config.scoring.maxPending,
-  });
-});
-
-afterAll(async () => {
-  await scorer?.close();
-});
-
-const score = (text: string) => scorer.score({ text, emotion: true });
+const { score } = useShippedScorer();
 
 describe('the shipped sentiment model', () => {
   it.each([
