@@ -59,6 +59,17 @@ export async function say(rapport: Rapport, conversationId: string, speaker: Spe
   if (!result.ok) throw new Error(`turn refused: ${JSON.stringify(result)}`);
 }
 
+/** The queues a wall of many conversations spreads them over. */
+export const WALL_QUEUES = ['billing', 'cards', 'broadband', 'delivery'];
+
+/**
+ * One customer turn in each of `count` conversations (`<prefix>-0`, `<prefix>-1`, ...), all at once:
+ * conversation i says `texts[(i + shift) % texts.length]`, as `who(i)`.
+ */
+export function sayToEach(rapport: Rapport, count: number, prefix: string, texts: readonly string[], who: (i: number) => { agentId: string; customerId: string; queue: string }, shift = 0): Promise<void[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => say(rapport, `${prefix}-${i}`, 'customer', texts[(i + shift) % texts.length]!, who(i))));
+}
+
 const AXE_SOURCE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
 /** axe-core's serious and critical violations on the page as it is now, as "rule: target" lines. */

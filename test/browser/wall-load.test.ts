@@ -1,10 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rapport } from '../../server/app.ts';
-import { launchBrowser, openAs, say, screenshot, startServer } from './support.ts';
+import { launchBrowser, openAs, sayToEach, screenshot, startServer, WALL_QUEUES as QUEUES } from './support.ts';
 
 const CONVERSATIONS = 200;
-const QUEUES = ['billing', 'cards', 'broadband', 'delivery'];
 const TEXTS = [
   'Hello, I have a question about my account.',
   'This is really annoying, it still does not work.',
@@ -36,7 +35,7 @@ describe('the supervisor wall under 200 live conversations', () => {
     await page.locator('[data-testid=link-state][data-state=online]').waitFor();
 
     const started = Date.now();
-    await Promise.all(Array.from({ length: CONVERSATIONS }, (_, i) => say(rapport, `load-${i}`, 'customer', TEXTS[i % TEXTS.length]!, who(i))));
+    await sayToEach(rapport, CONVERSATIONS, 'load', TEXTS, who);
     await page.getByText(`${CONVERSATIONS} live`).waitFor({ timeout: 60_000 });
     const allShownMs = Date.now() - started;
 
@@ -53,7 +52,7 @@ describe('the supervisor wall under 200 live conversations', () => {
       };
       requestAnimationFrame(frame);
     });
-    const wave = Promise.all(Array.from({ length: CONVERSATIONS }, (_, i) => say(rapport, `load-${i}`, 'customer', TEXTS[(i + 1) % TEXTS.length]!, who(i))));
+    const wave = sayToEach(rapport, CONVERSATIONS, 'load', TEXTS, who, 1);
 
     // Input while updates stream in: filter the wall to one queue (timed in the page, from the
     // change event to the next painted frame), then back.

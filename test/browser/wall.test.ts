@@ -1,10 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rapport } from '../../server/app.ts';
-import { launchBrowser, openAs, say, screenshot, seriousViolations, startServer } from './support.ts';
+import { launchBrowser, openAs, say, sayToEach, screenshot, seriousViolations, startServer, WALL_QUEUES as QUEUES } from './support.ts';
 
 const CONVERSATIONS = 100;
-const QUEUES = ['billing', 'cards', 'broadband', 'delivery'];
 /** Calm, tense and escalating openings, so the wall has every kind of tile and the queue has alerts. */
 const TEXTS = [
   'Hello, I have a question about my account.',
@@ -26,7 +25,7 @@ describe('the supervisor wall with 100 live conversations', () => {
 
   beforeAll(async () => {
     [rapport, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await Promise.all(Array.from({ length: CONVERSATIONS }, (_, i) => say(rapport, `w-${i}`, 'customer', TEXTS[i % TEXTS.length]!, who(i))));
+    await sayToEach(rapport, CONVERSATIONS, 'w', TEXTS, who);
     await rapport.pipeline.idle();
   });
 
