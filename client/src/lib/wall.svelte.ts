@@ -13,6 +13,7 @@ import type { Prompt } from '../../../server/contract/index.ts';
 import type { OnlineSupervisor } from '../../../server/contract/index.ts';
 import { Api } from './api.ts';
 import { connectSupervisor, request, type LinkState } from './socket.ts';
+import { loadWallPrefs, saveWallPrefs, type Density, type WallView } from './wall-prefs.ts';
 import type { Verdict } from '../../../server/contract/index.ts';
 
 /** Risk points a tile's live risk must move from its ranked risk before the tile re-ranks. */
@@ -22,9 +23,6 @@ export interface WallFilter {
   queue: string;
   agentId: string;
 }
-
-export type WallView = 'tiles' | 'table';
-export type Density = 'comfortable' | 'compact';
 
 /** The unresolved alerts of one conversation, the unit the queue shows and acknowledges. */
 export interface AlertGroup {
@@ -41,28 +39,6 @@ export interface AlertGroup {
 export interface Announcement {
   id: string;
   alert: Alert;
-}
-
-const PREFS = 'rapport.wall';
-
-interface Prefs {
-  view: WallView;
-  density: Density;
-  pinned: string[];
-}
-
-function loadPrefs(): Prefs {
-  const fallback: Prefs = { view: 'tiles', density: 'comfortable', pinned: [] };
-  try {
-    const saved = JSON.parse(localStorage.getItem(PREFS) ?? '{}') as Partial<Prefs>;
-    return {
-      view: saved.view === 'table' ? 'table' : 'tiles',
-      density: saved.density === 'compact' ? 'compact' : 'comfortable',
-      pinned: Array.isArray(saved.pinned) ? saved.pinned.filter((x): x is string => typeof x === 'string') : [],
-    };
-  } catch {
-    return fallback;
-  }
 }
 
 export class Wall {
@@ -135,7 +111,7 @@ export class Wall {
   constructor(token: string, me: { id: string }, onRefused: (message: string) => void) {
     this.api = new Api(token);
     this.myId = me.id;
-    const prefs = loadPrefs();
+    const prefs = loadWallPrefs();
     this.view = prefs.view;
     this.density = prefs.density;
     this.pinned = new SvelteSet(prefs.pinned);
@@ -257,7 +233,7 @@ export class Wall {
   }
 
   private savePrefs(): void {
-    localStorage.setItem(PREFS, JSON.stringify({ view: this.view, density: this.density, pinned: [...this.pinned] }));
+    saveWallPrefs({ view: this.view, density: this.density, pinned: [...this.pinned] });
   }
 
   /** Moves the tile's ranked risk to its live risk when it is new or has moved by RANK_STEP or more. */
