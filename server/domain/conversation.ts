@@ -3,6 +3,7 @@ import { curveOf, smooth, type CurvePoint } from './curve.ts';
 import { detectLanguage, type Language } from './language.ts';
 import type { Prompt, PromptFeedback } from './prompt.ts';
 import type { Channel, Score, ScoredTurn, SentimentLabel, Speaker, Turn } from './turn.ts';
+import { openWaitSince, timingOf, type TimingCharacteristics } from './timing.ts';
 import { type Checklist, type Complaint, earliestAckDue, type Feedback, headlineComplaint, type Scorecard } from './quality.ts';
 
 /** One conversation's whole state. Every function here returns a new value; nothing mutates. */
@@ -173,6 +174,8 @@ export interface ConversationSummary
   /** The earliest acknowledgement deadline of an open alert, for the wall's countdown. */
   ackDueAt?: number;
   checklistScore?: number;
+  /** A live chat whose customer is waiting for an agent reply: since when (the wall tile counts up from it). */
+  waitingSince?: number;
 }
 
 export function summarize(c: Conversation, now: number): ConversationSummary {
@@ -213,6 +216,7 @@ export function summarize(c: Conversation, now: number): ConversationSummary {
     complaint: headlineComplaint(c.complaints ?? []),
     ackDueAt: earliestAckDue(c.alerts),
     checklistScore: c.checklist?.score,
+    waitingSince: c.status === 'live' && c.channel === 'chat' ? openWaitSince(c.turns)?.since : undefined,
   };
 }
 
@@ -226,6 +230,8 @@ export interface ConversationView extends ConversationSummary {
   qaNote?: string;
   checklist?: Checklist;
   complaints: Complaint[];
+  /** Talk and wait signals (server/domain/timing.ts), as in the post-contact summary. */
+  characteristics: TimingCharacteristics;
 }
 
 export function viewOf(c: Conversation, now: number): ConversationView {
@@ -239,5 +245,6 @@ export function viewOf(c: Conversation, now: number): ConversationView {
     qaNote: c.qaNote,
     checklist: c.checklist,
     complaints: c.complaints ?? [],
+    characteristics: timingOf(c, now),
   };
 }

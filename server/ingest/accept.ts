@@ -3,7 +3,7 @@ import { redactPii } from '../domain/pii.ts';
 import type { Turn } from '../domain/turn.ts';
 import { ConversationEndedError, type AcceptResult, type Pipeline } from '../pipeline.ts';
 import { SaturatedError } from '../scoring/index.ts';
-import { describe, EndInputSchema, TurnInputSchema, type Rejection, type TurnInput } from './schema.ts';
+import { describe, EndInputSchema, epochMs, TurnInputSchema, type Rejection, type TurnInput } from './schema.ts';
 
 /**
  * Why a turn was refused: bad input, a conversation already ended, no such conversation, or (retry
@@ -23,7 +23,8 @@ export function toTurn(input: TurnInput, now: number): Turn {
     text: redactPii(input.text.trim()).text,
     channel: input.channel,
     final: input.final,
-    at: input.at === undefined ? now : typeof input.at === 'number' ? input.at : Date.parse(input.at),
+    at: input.at === undefined ? now : epochMs(input.at),
+    endAt: input.endAt === undefined ? undefined : epochMs(input.endAt),
     agentId: input.agentId,
     customerId: input.customerId,
     queue: input.queue,

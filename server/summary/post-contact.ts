@@ -2,6 +2,7 @@ import type { Alert } from '../domain/alert.ts';
 import { summarize, type Conversation } from '../domain/conversation.ts';
 import type { ScoredTurn, Speaker } from '../domain/turn.ts';
 import type { Complaint } from '../domain/quality.ts';
+import { timingOf, type TimingCharacteristics } from '../domain/timing.ts';
 
 /**
  * The post-contact summary of an ended conversation, shaped like Amazon Contact Lens post-call output
@@ -17,7 +18,8 @@ export interface PostContactSummary {
   Queue?: string;
   StartedAt: string;
   EndedAt?: string;
-  ConversationCharacteristics: {
+  /** Talk time, non-talk time, interruptions and talk speed for calls; response times and customer waits for chats (server/domain/timing.ts). */
+  ConversationCharacteristics: TimingCharacteristics & {
     TotalConversationDurationMillis: number;
     Sentiment: {
       /** Mean valence of each participant's turns, times 5; null when they never spoke. */
@@ -34,6 +36,8 @@ export interface PostContactSummary {
     ParticipantId: Role;
     Content: string;
     BeginOffsetMillis: number;
+    /** Where the source gave the utterance's end. */
+    EndOffsetMillis?: number;
     Sentiment: 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE';
     /** The model's valence times 5. */
     SentimentScore: number;
@@ -96,12 +100,14 @@ export function postContactSummary(c: Conversation, now: number): PostContactSum
       },
       NegativeEpisodes: c.complaints?.length ?? 0,
       Recovered: summarize(c, now).recovered,
+      ...timingOf(c, now),
     },
     Transcript: c.turns.map((t) => ({
       Id: t.turnId,
       ParticipantId: ROLE[t.speaker],
       Content: t.text,
       BeginOffsetMillis: t.at - c.startedAt,
+      EndOffsetMillis: t.endAt === undefined ? undefined : t.endAt - c.startedAt,
       Sentiment: t.score.label.toUpperCase() as 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE',
       SentimentScore: round1(SCALE * t.score.valence),
       Emotion: t.score.emotion?.label,

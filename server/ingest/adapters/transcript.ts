@@ -20,6 +20,10 @@ export interface SourceTurn {
   offsetMs?: number;
   /** Absolute time, for formats that know it. */
   at?: number | string;
+  /** Absolute end, for formats that know it (canonical JSON Lines). */
+  endAt?: number | string;
+  /** How long the utterance lasted, for formats that say (cue ends, EndOffsetMillis, durationMs). */
+  durationMs?: number;
   final: boolean;
   channel?: Channel;
   agentId?: string;
@@ -118,15 +122,16 @@ export function timecodeMs(text: string): number | undefined {
   return ((Number(m[1] ?? 0) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]);
 }
 
-/** "start --> end [settings]" -> the start in ms; the error says what a cue timing line must look like. */
-export function cueStartMs(line: string, format: FormatName, lineNumber: number, separator: '.' | ','): number {
+/** "start --> end [settings]" -> the cue's start and duration in ms; the error says what a cue timing line must look like. */
+export function cueTiming(line: string, format: FormatName, lineNumber: number, separator: '.' | ','): { offsetMs: number; durationMs: number } {
   const [start, rest] = line.split('-->');
   const end = rest?.trim().split(/\s+/u)[0];
   const startMs = start === undefined ? undefined : timecodeMs(start);
-  if (startMs === undefined || end === undefined || timecodeMs(end) === undefined) {
-    throw new FormatError(format, `line ${lineNumber}`, `expected a cue timing like "00:00:01${separator}000 --> 00:00:04${separator}000", got "${line.trim()}"`);
-  }
-  return startMs;
+  const endMs = end === undefined ? undefined : timecodeMs(end);
+  const expected = `expected a cue timing like "00:00:01${separator}000 --> 00:00:04${separator}000", got "${line.trim()}"`;
+  if (startMs === undefined || endMs === undefined) throw new FormatError(format, `line ${lineNumber}`, expected);
+  if (endMs < startMs) throw new FormatError(format, `line ${lineNumber}`, `the cue ends before it starts: "${line.trim()}"`);
+  return { offsetMs: startMs, durationMs: endMs - startMs };
 }
 
 /** "Agent: hello" -> party "Agent", text "hello": the speaker-prefix convention of plain transcripts. */
