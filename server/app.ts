@@ -20,7 +20,8 @@ import { Pipeline } from './pipeline.ts';
 import { DeadlineTicker } from './quality/deadline-ticker.ts';
 import { createQuality } from './quality/index.ts';
 import { attachRealtime } from './realtime/namespaces.ts';
-import { createRules } from './rules/index.ts';
+import { createRules, createTimedRules } from './rules/index.ts';
+import { RuleTicker } from './rules/ticker.ts';
 import { createScorer, type Scorer, type ScorerOptions } from './scoring/index.ts';
 import type { Store } from './store/index.ts';
 import { writeSummariesOnEnd } from './summary/files.ts';
@@ -37,6 +38,8 @@ export interface Rapport {
   scorer: Scorer;
   /** Escalates alerts nobody acknowledged in time. */
   deadlines: DeadlineTicker;
+  /** Clock ticks for the timed rules (customer waits, silent calls). */
+  ruleTicker: RuleTicker;
   close(): Promise<void>;
 }
 
@@ -72,10 +75,12 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   const backend = openBackend(config, log);
   const { store, queue } = backend;
   const tokens = new TokenService(config.secret);
+  const timedRules = createTimedRules(config.rules);
   const pipeline = new Pipeline({
     store,
     scorer,
     rules: createRules(config.rules),
+    timedRules,
     resolveAbove: config.rules.resolveAbove,
     playbook: config.playbook,
     maxPending: config.scoring.maxPending,
@@ -123,6 +128,8 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   await pipeline.start();
   const deadlines = new DeadlineTicker(pipeline, store, config.quality.acknowledge, clock);
   await deadlines.start();
+  const ruleTicker = new RuleTicker(pipeline, timedRules, clock);
+  await ruleTicker.start(store, config.rules.tickSeconds);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -142,8 +149,10 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
     store,
     scorer,
     deadlines,
+    ruleTicker,
     async close() {
       deadlines.stop();
+      ruleTicker.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await queue.close();
       await pipeline.idle();

@@ -15,11 +15,11 @@ import {
 } from './domain/conversation.ts';
 import type { Prompt, PromptFeedback } from './domain/prompt.ts';
 import type { ScoredTurn, Turn } from './domain/turn.ts';
-import { suggestPrompts, type Playbook } from './guidance/index.ts';
+import { promptsForFindings, suggestPrompts, type Playbook } from './guidance/index.ts';
 import { dueEscalations } from './quality/deadlines.ts';
 import { applyQuality, armAlerts, type Quality } from './quality/index.ts';
 import { priorContactsOf } from './quality/prior-contacts.ts';
-import { runRules, type Rule } from './rules/index.ts';
+import { runRules, runTimedRules, type Rule, type TimedRule } from './rules/index.ts';
 import { InProcessQueue, type TurnQueue } from './queue/index.ts';
 import { SaturatedError, type Scorer } from './scoring/index.ts';
 import type { Store } from './store/index.ts';
@@ -49,6 +49,8 @@ export interface PipelineOptions {
   store: Store;
   scorer: Scorer;
   rules: readonly Rule[];
+  /** Rules about time passing without a turn (waits, silences), judged on `tick`. */
+  timedRules?: readonly TimedRule[];
   resolveAbove: number;
   playbook: Playbook;
   /** Backpressure: beyond this many turns waiting to be scored, new turns are refused. */
@@ -211,6 +213,31 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       for (const alert of done.escalated) this.emit('alert', done.updated, alert, 'updated');
       this.emit('conversation', done.updated);
       return done.escalated;
+    });
+  }
+
+  /**
+   * A clock tick for one live conversation (the rule ticker calls this): the timed rules run at the
+   * current time in its serial chain, and their alerts and prompts go out like a turn's.
+   */
+  async tick(conversationId: string): Promise<void> {
+    const timedRules = this.o.timedRules ?? [];
+    if (timedRules.length === 0) return;
+    await this.serially(conversationId, async () => {
+      const done = await this.o.store.update(conversationId, (c) => {
+        const now = this.clock();
+        const outcome = c ? runTimedRules(timedRules, c, now, this.newId) : undefined;
+        if (!c || !outcome || outcome.changed.length === 0) return { result: undefined };
+        const changed = armAlerts(this.o.quality, outcome.changed, now);
+        const alerted = withAlerts(c, changed);
+        const prompts = promptsForFindings(this.o.playbook, alerted, outcome.fresh, now, this.newId);
+        const after = withPrompts(alerted, prompts);
+        return { conversation: after, result: { after, changed, prompts, known: new Set(c.alerts.map((a) => a.id)) } };
+      });
+      if (!done) return;
+      for (const prompt of done.prompts) this.emit('prompt', done.after, prompt);
+      for (const alert of done.changed) this.emit('alert', done.after, alert, done.known.has(alert.id) ? 'updated' : 'opened');
+      this.emit('conversation', done.after);
     });
   }
 

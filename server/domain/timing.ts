@@ -63,10 +63,44 @@ export type TimingCharacteristics = Partial<VoiceCharacteristics & ChatCharacter
 
 type TimedTurn = Pick<Turn, 'turnId' | 'speaker' | 'text' | 'at' | 'endAt'>;
 interface Interval {
+  turnId: string;
   speaker: Speaker;
   start: number;
   end: number;
   text: string;
+}
+
+/** One utterance started while the other participant was still talking. */
+export interface Interruption {
+  /** The interrupting turn. */
+  turnId: string;
+  by: Speaker;
+  start: number;
+  /** When the overlap ended. */
+  end: number;
+}
+
+function intervalsOf(turns: readonly TimedTurn[]): Interval[] {
+  return turns
+    .filter((t): t is TimedTurn & { endAt: number } => t.endAt !== undefined && t.endAt >= t.at)
+    .map((t) => ({ turnId: t.turnId, speaker: t.speaker, start: t.at, end: t.endAt, text: t.text }))
+    .sort((a, b) => a.start - b.start);
+}
+
+/** Every interruption among the turns with end times, in order. */
+export function interruptionsOf(turns: readonly TimedTurn[]): Interruption[] {
+  const intervals = intervalsOf(turns);
+  const found: Interruption[] = [];
+  for (const u of intervals) {
+    // The other side's utterance that was under way when u began, the one running longest.
+    const talkedOver = intervals
+      .filter((v) => v.speaker !== u.speaker && v.start < u.start && v.end > u.start)
+      .reduce<Interval | undefined>((a, v) => (a === undefined || v.end > a.end ? v : a), undefined);
+    if (!talkedOver) continue;
+    const end = Math.min(u.end, talkedOver.end);
+    if (end - u.start >= INTERRUPTION_MIN_MS) found.push({ turnId: u.turnId, by: u.speaker, start: u.start, end });
+  }
+  return found;
 }
 
 const span = (origin: number, begin: number, end: number): TimeSpan => ({
@@ -99,12 +133,17 @@ export function wordCount(text: string): number {
   return han + words;
 }
 
+/** A participant's words per minute over their timed utterances (see TalkSpeed), with the talk time it rests on. */
+export function talkSpeed(turns: readonly TimedTurn[], speaker: Speaker): { wordsPerMinute: number | null; talkMs: number } {
+  const spoken = intervalsOf(turns).filter((i) => i.speaker === speaker && i.end > i.start);
+  const talkMs = spoken.reduce((sum, i) => sum + (i.end - i.start), 0);
+  if (talkMs === 0) return { wordsPerMinute: null, talkMs };
+  return { wordsPerMinute: Math.round(spoken.reduce((n, i) => n + wordCount(i.text), 0) / (talkMs / 60_000)), talkMs };
+}
+
 /** Voice signals from the turns that have an end time; `origin` is the conversation's start. */
 export function voiceCharacteristics(turns: readonly TimedTurn[], origin: number): VoiceCharacteristics {
-  const intervals: Interval[] = turns
-    .filter((t): t is TimedTurn & { endAt: number } => t.endAt !== undefined && t.endAt >= t.at)
-    .map((t) => ({ speaker: t.speaker, start: t.at, end: t.endAt, text: t.text }))
-    .sort((a, b) => a.start - b.start);
+  const intervals = intervalsOf(turns);
   const of = (s: Speaker) => intervals.filter((i) => i.speaker === s);
 
   const talking = union(intervals);
@@ -116,24 +155,9 @@ export function voiceCharacteristics(turns: readonly TimedTurn[], origin: number
   }
 
   const byInterrupter: Partial<Record<Role, TimeSpan[]>> = {};
-  for (const u of intervals) {
-    // The other side's utterance that was under way when u began, the one running longest.
-    const talkedOver = intervals
-      .filter((v) => v.speaker !== u.speaker && v.start < u.start && v.end > u.start)
-      .reduce<Interval | undefined>((a, v) => (a === undefined || v.end > a.end ? v : a), undefined);
-    if (!talkedOver) continue;
-    const end = Math.min(u.end, talkedOver.end);
-    if (end - u.start < INTERRUPTION_MIN_MS) continue;
-    (byInterrupter[ROLE[u.speaker]] ??= []).push(span(origin, u.start, end));
-  }
+  for (const i of interruptionsOf(turns)) (byInterrupter[ROLE[i.by]] ??= []).push(span(origin, i.start, i.end));
   const interruptions = Object.values(byInterrupter).flat();
 
-  const speed = (s: Speaker): number | null => {
-    const spoken = of(s).filter((i) => i.end > i.start);
-    const ms = spoken.reduce((sum, i) => sum + (i.end - i.start), 0);
-    if (ms === 0) return null;
-    return Math.round(spoken.reduce((n, i) => n + wordCount(i.text), 0) / (ms / 60_000));
-  };
 
   return {
     TalkTime: {
@@ -146,7 +170,9 @@ export function voiceCharacteristics(turns: readonly TimedTurn[], origin: number
       TotalTimeMillis: interruptions.reduce((ms, s) => ms + s.DurationMillis, 0),
       InterruptionsByInterrupter: byInterrupter,
     },
-    TalkSpeed: { DetailsByParticipant: { AGENT: { AverageWordsPerMinute: speed('agent') }, CUSTOMER: { AverageWordsPerMinute: speed('customer') } } },
+    TalkSpeed: {
+      DetailsByParticipant: { AGENT: { AverageWordsPerMinute: talkSpeed(turns, 'agent').wordsPerMinute }, CUSTOMER: { AverageWordsPerMinute: talkSpeed(turns, 'customer').wordsPerMinute } },
+    },
   };
 }
 
@@ -194,10 +220,14 @@ export function openWaitSince(turns: readonly TimedTurn[]): { since: number; tur
   return open && { since: open.at, turnId: open.turnId };
 }
 
-/** When the last utterance of a voice call ended, for the live silence check; undefined without timed turns. */
-export function lastSpeechEnd(turns: readonly TimedTurn[]): number | undefined {
-  const ends = turns.filter((t) => t.endAt !== undefined).map((t) => t.endAt!);
-  return ends.length === 0 ? undefined : Math.max(...ends);
+/**
+ * When someone last spoke on a call, for the live silence check: the latest utterance end, where a
+ * turn without one counts from its start (a final speech-to-text turn arrives as it ends), and a
+ * partial segment means someone is speaking now.
+ */
+export function lastSpeechAt(c: Pick<Conversation, 'turns' | 'partials'>): number | undefined {
+  const times = [...c.turns.map((t) => t.endAt ?? t.at), ...Object.values(c.partials).map((p) => p!.at)];
+  return times.length === 0 ? undefined : Math.max(...times);
 }
 
 /** A conversation's timing signals: the voice ones for calls, the chat ones for chats; a live chat's open wait runs to `now`. */

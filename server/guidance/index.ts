@@ -1,1 +1,1 @@
-export { PlaybookSchema, suggestPrompts, type Playbook } from './playbook.ts';
+export { PlaybookSchema, promptsForFindings, suggestPrompts, type Playbook } from './playbook.ts';

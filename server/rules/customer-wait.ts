@@ -1,0 +1,43 @@
+import type { Severity } from '../domain/alert.ts';
+import { openWaitSince } from '../domain/timing.ts';
+import { activeAlertOf, seconds, type TimedRule } from './timed.ts';
+
+export interface CustomerWaitOptions {
+  warningAfterSeconds: number;
+  criticalAfterSeconds: number;
+}
+
+/**
+ * A chat customer has waited too long for an agent reply: the response-time standard of service
+ * practice. The wait runs from their first unanswered message; it ends with the agent's next one.
+ */
+export function customerWait(o: CustomerWaitOptions): TimedRule {
+  const warnMs = o.warningAfterSeconds * 1000;
+  const criticalMs = o.criticalAfterSeconds * 1000;
+  return {
+    id: 'customer-wait',
+    resolvedBecause: 'The agent replied.',
+    evaluateAt(c, now) {
+      if (c.channel !== 'chat') return null;
+      const wait = openWaitSince(c.turns);
+      const waited = wait ? now - wait.since : 0;
+      if (!wait || waited < warnMs) return null;
+      const severity: Severity = waited >= criticalMs ? 'critical' : 'warning';
+      return {
+        rule: 'customer-wait',
+        trigger: 'customer-wait',
+        severity,
+        reason: `The customer has waited ${seconds(waited)} s for a reply.`,
+        evidence: [wait.turnId],
+      };
+    },
+    nextCheckAt(c, now) {
+      if (c.channel !== 'chat') return undefined;
+      const wait = openWaitSince(c.turns);
+      const active = activeAlertOf(c, 'customer-wait');
+      if (!wait) return active ? now : undefined;
+      if (active?.severity === 'critical') return undefined;
+      return wait.since + (active ? criticalMs : warnMs);
+    },
+  };
+}
