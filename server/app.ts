@@ -5,6 +5,7 @@ import path from 'node:path';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
+import { analyticsFor } from './analytics/index.ts';
 import { Metrics } from './api/metrics.ts';
 import { qualityRoutes } from './api/quality.ts';
 import { apiRoutes } from './api/routes.ts';
@@ -72,6 +73,7 @@ export function scorerFor(config: Config, onBatch?: ScorerOptions['onBatch']): P
 export async function createRapport(config: Config, log: Logger, clock: () => number = Date.now): Promise<Rapport> {
   const metrics = new Metrics();
   const scorer = await scorerFor(config, (model, size, ms) => metrics.observeBatch(model, size, ms));
+  const analytics = await analyticsFor(config);
   const backend = openBackend(config, log);
   const { store, queue } = backend;
   const tokens = new TokenService(config.secret);
@@ -86,6 +88,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
     maxPending: config.scoring.maxPending,
     queue,
     quality: createQuality(config.quality, config.rules),
+    analytics,
     clock,
   });
   metrics.observe(pipeline, clock);
@@ -97,7 +100,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   app.disable('x-powered-by');
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(ingestRoutes(ingest, tokens));
-  app.use(adapterRoutes({ ingest, tokens, store, offline: offlineScoringFor(config, scorer), clock }));
+  app.use(adapterRoutes({ ingest, tokens, store, offline: offlineScoringFor(config, scorer, analytics), clock }));
   if (config.summaryDir) writeSummariesOnEnd(pipeline, config.summaryDir, clock, log);
   const { url: webhookUrl, ...webhook } = config.webhook;
   const onWebhookError = (err: unknown) => log.error({ err }, 'webhook delivery failed');
@@ -160,6 +163,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
       await store.close();
       await backend.close();
       await scorer.close();
+      await analytics.intents?.dispose();
     },
   };
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { loadAnalyticsConfig, type AnalyticsConfig } from './analytics/config.ts';
 import { PlaybookSchema, type Playbook } from './guidance/index.ts';
 import { QualityConfigSchema, type QualityConfig } from './quality/index.ts';
 import { RulesConfigSchema, type RulesConfig } from './rules/index.ts';
@@ -30,6 +31,8 @@ export interface Config {
   rules: RulesConfig;
   playbook: Playbook;
   quality: QualityConfig;
+  /** Predicted satisfaction and contact reasons (config/analytics.yaml). */
+  analytics: AnalyticsConfig;
   scoring: { maxBatch: number; maxWaitMs: number; maxPending: number };
   /** Where alert and conversation-ended events are POSTed; none when url is unset. */
   webhook: { url?: string; secret: string; maxAttempts: number; retryBaseMs: number };
@@ -54,6 +57,7 @@ const OPTIONS = {
   rules: { type: 'string', env: 'RAPPORT_RULES', help: 'rules file (default config/rules.yaml)' },
   playbook: { type: 'string', env: 'RAPPORT_PLAYBOOK', help: 'playbook file (default config/playbook.yaml)' },
   quality: { type: 'string', env: 'RAPPORT_QUALITY', help: 'service-quality file (default config/quality.yaml)' },
+  analytics: { type: 'string', env: 'RAPPORT_ANALYTICS', help: 'satisfaction and contact-reason file (default config/analytics.yaml)' },
   'batch-max': { type: 'string', env: 'RAPPORT_BATCH_MAX', help: 'largest model batch (default 16)' },
   'batch-wait-ms': { type: 'string', env: 'RAPPORT_BATCH_WAIT_MS', help: 'how long a batch waits to fill (default 4)' },
   'max-pending': { type: 'string', env: 'RAPPORT_MAX_PENDING', help: 'turns waiting before new ones are refused (default 5000)' },
@@ -132,6 +136,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config & { h
     rules: loadYaml(get('rules') ?? path.join(ROOT, 'config', 'rules.yaml'), RulesConfigSchema),
     playbook: loadYaml(get('playbook') ?? path.join(ROOT, 'config', 'playbook.yaml'), PlaybookSchema),
     quality: loadYaml(get('quality') ?? path.join(ROOT, 'config', 'quality.yaml'), QualityConfigSchema),
+    analytics: loadAnalyticsConfig(get('analytics') ?? path.join(ROOT, 'config', 'analytics.yaml'), ROOT),
     scoring: {
       maxBatch: int('batch-max', get('batch-max'), 16, 1),
       maxWaitMs: int('batch-wait-ms', get('batch-wait-ms'), 4),

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { applyAnalytics, guessIntent, type Analytics } from './analytics/index.ts';
 import { randomUUID } from 'node:crypto';
 import { acknowledge, assign, type Alert } from './domain/alert.ts';
 import {
@@ -59,6 +60,8 @@ export interface PipelineOptions {
   queue?: TurnQueue;
   /** Service-quality practice: complaint grading, acknowledgement deadlines, the agent checklist. */
   quality?: Quality;
+  /** Predicted satisfaction and the contact reason. */
+  analytics?: Analytics;
   clock?: () => number;
   newId?: () => string;
 }
@@ -298,6 +301,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     // Scoring depends on the text alone, so it runs outside the atomic update (which may repeat).
     const score = await this.o.scorer.score({ text: turn.text, emotion: turn.speaker === 'customer' });
     const priorContacts = await priorContactsOf(this.o.store, this.o.quality, stored, turn);
+    const intent = await guessIntent(this.o.analytics, stored, turn);
     const applied = await this.o.store.update(turn.conversationId, (current) => {
       const before = current ?? newConversation(turn);
       if (hasSeen(before, turn.turnId)) return { result: undefined };
@@ -308,8 +312,9 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       const alerted = withAlerts(scoredState, changed);
       const guidance = suggestPrompts(this.o.playbook, alerted, scored, outcome.fresh, now, this.newId);
       const quality = applyQuality(this.o.quality, withPrompts(alerted, guidance), scored, now, this.newId, priorContacts);
-      const after = quality.conversation;
-      const prompts = [...guidance, ...quality.prompts];
+      const analysed = applyAnalytics(this.o.analytics, before, quality.conversation, scored, intent, now, this.newId);
+      const after = analysed.conversation;
+      const prompts = [...guidance, ...quality.prompts, ...analysed.prompts];
       const known = new Set(before.alerts.map((a) => a.id));
       return { conversation: after, result: { after, scored, prompts, changed, known, checklist: quality.checklist } };
     });

@@ -3,6 +3,8 @@ import { curveOf, smooth, type CurvePoint } from './curve.ts';
 import { detectLanguage, type Language } from './language.ts';
 import type { Prompt, PromptFeedback } from './prompt.ts';
 import type { Channel, Score, ScoredTurn, SentimentLabel, Speaker, Turn } from './turn.ts';
+import type { ContactReason } from './contact-reason.ts';
+import type { PredictedSatisfaction } from './satisfaction.ts';
 import { openWaitSince, timingOf, type TimingCharacteristics } from './timing.ts';
 import { type Checklist, type Complaint, earliestAckDue, type Feedback, headlineComplaint, type Scorecard } from './quality.ts';
 
@@ -38,6 +40,10 @@ export interface Conversation {
   priorContacts?: number;
   scorecard?: Scorecard;
   feedback?: Feedback[];
+  /** Analytics (server/analytics): why the customer is contacting, settled from their first turns. */
+  contactReason?: ContactReason;
+  /** The customer's predicted satisfaction after the latest turn. */
+  predictedSatisfaction?: PredictedSatisfaction;
 }
 
 export function newConversation(turn: Turn): Conversation {
@@ -134,6 +140,11 @@ export function withQaNote(c: Conversation, note: string): Conversation {
 // ---- derived views ---------------------------------------------------------------------------
 
 const RECOVERY_THRESHOLD = 0.2;
+/**
+ * With a satisfaction estimate, "ended satisfied" is read from it (Score on 1-5): it orders human
+ * satisfaction ratings better than the end mood does (docs/QUALITY.md, models/rapport-satisfaction).
+ */
+export const RECOVERED_SATISFACTION = 3.5;
 /** How long a negative mood must last to count fully in the risk score. */
 const NEGATIVE_DURATION_FULL_MS = 120_000;
 
@@ -167,13 +178,15 @@ export interface ConversationSummary
   risk: number;
   startSentiment: number | null;
   endSentiment: number | null;
-  /** Started negative and ended positive. */
+  /** Started negative and ended positive: satisfied by the estimate where there is one, else by mood. */
   recovered: boolean;
   /** The complaint to show: the highest grade, the latest of equals, with its deadlines. */
   complaint?: Complaint;
   /** The earliest acknowledgement deadline of an open alert, for the wall's countdown. */
   ackDueAt?: number;
   checklistScore?: number;
+  contactReason?: ContactReason;
+  predictedSatisfaction?: PredictedSatisfaction;
   /** A live chat whose customer is waiting for an agent reply: since when (the wall tile counts up from it). */
   waitingSince?: number;
 }
@@ -212,10 +225,15 @@ export function summarize(c: Conversation, now: number): ConversationSummary {
     startSentiment,
     endSentiment,
     recovered:
-      startSentiment !== null && endSentiment !== null && startSentiment < -RECOVERY_THRESHOLD && endSentiment > RECOVERY_THRESHOLD,
+      startSentiment !== null &&
+      endSentiment !== null &&
+      startSentiment < -RECOVERY_THRESHOLD &&
+      (c.predictedSatisfaction ? c.predictedSatisfaction.Score >= RECOVERED_SATISFACTION : endSentiment > RECOVERY_THRESHOLD),
     complaint: headlineComplaint(c.complaints ?? []),
     ackDueAt: earliestAckDue(c.alerts),
     checklistScore: c.checklist?.score,
+    contactReason: c.contactReason,
+    predictedSatisfaction: c.predictedSatisfaction,
     waitingSince: c.status === 'live' && c.channel === 'chat' ? openWaitSince(c.turns)?.since : undefined,
   };
 }

@@ -2,6 +2,8 @@ import type { Alert } from '../domain/alert.ts';
 import { summarize, type Conversation } from '../domain/conversation.ts';
 import type { ScoredTurn, Speaker } from '../domain/turn.ts';
 import type { Complaint } from '../domain/quality.ts';
+import type { ContactReason } from '../domain/contact-reason.ts';
+import type { PredictedSatisfaction } from '../domain/satisfaction.ts';
 import { timingOf, type TimingCharacteristics } from '../domain/timing.ts';
 
 /**
@@ -30,7 +32,11 @@ export interface PostContactSummary {
     NegativeEpisodes: number;
     /** Started clearly negative, ended clearly positive. */
     Recovered: boolean;
+    /** 1-5 with a 0-1 confidence (server/domain/satisfaction.ts); absent when the customer never spoke or analytics are off. */
+    PredictedSatisfaction?: PredictedSatisfaction;
   };
+  /** Why the customer contacted (config/analytics.yaml keywords, else the intent model). */
+  ContactReason?: ContactReason;
   Transcript: {
     Id: string;
     ParticipantId: Role;
@@ -100,8 +106,10 @@ export function postContactSummary(c: Conversation, now: number): PostContactSum
       },
       NegativeEpisodes: c.complaints?.length ?? 0,
       Recovered: summarize(c, now).recovered,
+      PredictedSatisfaction: c.predictedSatisfaction,
       ...timingOf(c, now),
     },
+    ContactReason: c.contactReason,
     Transcript: c.turns.map((t) => ({
       Id: t.turnId,
       ParticipantId: ROLE[t.speaker],

@@ -1,3 +1,4 @@
+import type { Analytics } from '../../analytics/index.ts';
 import type { Config } from '../../config.ts';
 import type { Conversation } from '../../domain/conversation.ts';
 import type { Playbook } from '../../guidance/index.ts';
@@ -16,10 +17,11 @@ export interface OfflineScoring {
   playbook: Playbook;
   maxPending: number;
   quality: Quality;
+  analytics?: Analytics;
 }
 
 /** Offline scoring with the server's configured rules, playbook and service-quality practice. */
-export function offlineScoringFor(config: Config, scorer: Scorer): OfflineScoring {
+export function offlineScoringFor(config: Config, scorer: Scorer, analytics?: Analytics): OfflineScoring {
   return {
     scorer,
     rules: createRules(config.rules),
@@ -27,6 +29,7 @@ export function offlineScoringFor(config: Config, scorer: Scorer): OfflineScorin
     playbook: config.playbook,
     maxPending: config.scoring.maxPending,
     quality: createQuality(config.quality, config.rules),
+    analytics,
   };
 }
 

@@ -1,0 +1,92 @@
+import type { Config } from '../config.ts';
+import type { Conversation } from '../domain/conversation.ts';
+import { intentInWords, type ContactReason, type IntentGuess } from '../domain/contact-reason.ts';
+import type { Prompt } from '../domain/prompt.ts';
+import { predictSatisfaction, type SatisfactionWeights } from '../domain/satisfaction.ts';
+import type { ScoredTurn, Turn } from '../domain/turn.ts';
+import { promptsForFindings, type Playbook } from '../guidance/index.ts';
+import { PhraseMatcher } from '../rules/phrases.ts';
+import { loadClassifier, type Classifier } from '../scoring/index.ts';
+import type { AnalyticsConfig } from './config.ts';
+
+export { loadAnalyticsConfig, type AnalyticsConfig } from './config.ts';
+
+/**
+ * Conversation analytics beyond per-turn text, built once from config: predicted satisfaction and
+ * the contact reason. The pipeline calls `guessIntent` outside its atomic update (a model call) and
+ * `applyAnalytics` inside it (pure).
+ */
+export interface Analytics {
+  satisfaction: SatisfactionWeights;
+  reasons: { config: AnalyticsConfig['contactReason']; matchers: { id: string; label: { en: string; zh: string }; matcher: PhraseMatcher }[] };
+  intents?: Classifier;
+  playbook: Playbook;
+}
+
+export function createAnalytics(config: AnalyticsConfig, playbook: Playbook, intents?: Classifier): Analytics {
+  return {
+    satisfaction: config.satisfactionWeights,
+    reasons: {
+      config: config.contactReason,
+      matchers: config.contactReason.keywords.map((k) => ({ id: k.id, label: k.label, matcher: new PhraseMatcher(k.phrases) })),
+    },
+    intents,
+    playbook,
+  };
+}
+
+/** The configured analytics, with the intent model loaded unless it is "none" (a missing model is a start-up error). */
+export async function analyticsFor(config: Config): Promise<Analytics> {
+  const model = config.analytics.contactReason.model;
+  const intents = model === 'none' ? undefined : await loadClassifier({ model, modelsDir: config.modelsDir, allowDownload: config.allowDownload, threads: config.threads });
+  return createAnalytics(config.analytics, config.playbook, intents);
+}
+
+/** Whether a customer turn may still set the reason: none settled yet and within the first customer turns. */
+function reasonOpen(a: Analytics, c: Conversation | undefined, turn: Pick<Turn, 'speaker'>): boolean {
+  if (turn.speaker !== 'customer' || c?.contactReason) return false;
+  const customerTurns = c?.turns.filter((t) => t.speaker === 'customer').length ?? 0;
+  return customerTurns < a.reasons.config.fromCustomerTurns;
+}
+
+/** The intent model's guess for a customer turn while the reason is open; undefined without a model. */
+export async function guessIntent(a: Analytics | undefined, c: Conversation | undefined, turn: Turn): Promise<IntentGuess | undefined> {
+  if (!a?.intents || !reasonOpen(a, c, turn)) return undefined;
+  const [dist] = await a.intents.classify([turn.text]);
+  const [label, confidence] = Object.entries(dist!).reduce((best, e) => (e[1] > best[1] ? e : best));
+  return { label, confidence };
+}
+
+/** The reason one customer turn gives: a configured keyword reason first, else a confident model guess. */
+function reasonOf(a: Analytics, c: Conversation, turn: ScoredTurn, guess: IntentGuess | undefined): ContactReason | undefined {
+  const lang = c.lang === 'zh' ? 'zh' : 'en';
+  for (const { id, label, matcher } of a.reasons.matchers) {
+    const found = matcher.find(turn.text)[0];
+    if (found !== undefined) return { id, label: label[lang], source: 'keywords', confidence: 1, turnId: turn.turnId, evidence: found };
+  }
+  if (guess && guess.confidence >= a.reasons.config.minConfidence) {
+    return { id: guess.label, label: intentInWords(guess.label), source: 'model', confidence: Math.round(guess.confidence * 1000) / 1000, turnId: turn.turnId };
+  }
+  return undefined;
+}
+
+export interface AnalyticsStep {
+  conversation: Conversation;
+  /** Knowledge prompts for a newly settled reason (playbook entries on `reason:<id>`). */
+  prompts: Prompt[];
+}
+
+/**
+ * The analytics step of a scored turn (`before` is the conversation as it was before this turn):
+ * the contact reason while it is open, the predicted satisfaction always. Without analytics it
+ * changes nothing.
+ */
+export function applyAnalytics(a: Analytics | undefined, before: Conversation | undefined, c: Conversation, turn: ScoredTurn, guess: IntentGuess | undefined, now: number, newId: () => string): AnalyticsStep {
+  if (!a) return { conversation: c, prompts: [] };
+  const reason = reasonOpen(a, before, turn) ? reasonOf(a, c, turn, guess) : undefined;
+  const analysed: Conversation = { ...c, contactReason: c.contactReason ?? reason, predictedSatisfaction: predictSatisfaction(c, a.satisfaction) };
+  if (!reason) return { conversation: analysed, prompts: [] };
+  const why = `The customer is contacting about: ${reason.label}.`;
+  const prompts = promptsForFindings(a.playbook, analysed, [{ rule: 'contact-reason', trigger: `reason:${reason.id}`, severity: 'info', reason: why, evidence: [turn.turnId] }], now, newId);
+  return { conversation: { ...analysed, prompts: [...analysed.prompts, ...prompts] }, prompts };
+}
