@@ -26,6 +26,10 @@ export const AnalyticsFileSchema = z.object({
     fromCustomerTurns: z.number().int().min(1),
     keywords: z.array(z.object({ id: z.string().regex(/^[\w-]+$/u), label: texts, phrases: z.array(z.string().min(1)).min(1) })),
   }),
+  afterCall: z.object({
+    /** What an agent says when handing the contact on: the after-call outcome is then "escalated". */
+    agentEscalationPhrases: z.array(z.string().min(1)).min(1),
+  }),
 });
 
 export type AnalyticsConfig = z.infer<typeof AnalyticsFileSchema> & { satisfactionWeights: z.infer<typeof SatisfactionWeightsSchema> };

@@ -1,5 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Conversation } from '../domain/conversation.ts';
+import { afterCallSummary } from './after-call.ts';
+import { createChecklistDetector, type ChecklistDetector } from '../quality/checklist.ts';
 import { intentInWords, type ContactReason, type IntentGuess } from '../domain/contact-reason.ts';
 import type { Prompt } from '../domain/prompt.ts';
 import { predictSatisfaction, type SatisfactionWeights } from '../domain/satisfaction.ts';
@@ -21,17 +23,23 @@ export interface Analytics {
   reasons: { config: AnalyticsConfig['contactReason']; matchers: { id: string; label: { en: string; zh: string }; matcher: PhraseMatcher }[] };
   intents?: Classifier;
   playbook: Playbook;
+  /** The checklist's commitment detection, for the after-call summary. */
+  checklist: ChecklistDetector;
+  agentEscalation: PhraseMatcher;
 }
 
-export function createAnalytics(config: AnalyticsConfig, playbook: Playbook, intents?: Classifier): Analytics {
+export function createAnalytics(config: Pick<Config, 'analytics' | 'playbook' | 'quality'>, intents?: Classifier): Analytics {
+  const { analytics, playbook } = config;
   return {
-    satisfaction: config.satisfactionWeights,
+    satisfaction: analytics.satisfactionWeights,
     reasons: {
-      config: config.contactReason,
-      matchers: config.contactReason.keywords.map((k) => ({ id: k.id, label: k.label, matcher: new PhraseMatcher(k.phrases) })),
+      config: analytics.contactReason,
+      matchers: analytics.contactReason.keywords.map((k) => ({ id: k.id, label: k.label, matcher: new PhraseMatcher(k.phrases) })),
     },
     intents,
     playbook,
+    checklist: createChecklistDetector(config.quality.checklist),
+    agentEscalation: new PhraseMatcher(analytics.afterCall.agentEscalationPhrases),
   };
 }
 
@@ -39,7 +47,7 @@ export function createAnalytics(config: AnalyticsConfig, playbook: Playbook, int
 export async function analyticsFor(config: Config): Promise<Analytics> {
   const model = config.analytics.contactReason.model;
   const intents = model === 'none' ? undefined : await loadClassifier({ model, modelsDir: config.modelsDir, allowDownload: config.allowDownload, threads: config.threads });
-  return createAnalytics(config.analytics, config.playbook, intents);
+  return createAnalytics(config, intents);
 }
 
 /** Whether a customer turn may still set the reason: none settled yet and within the first customer turns. */
@@ -78,13 +86,14 @@ export interface AnalyticsStep {
 
 /**
  * The analytics step of a scored turn (`before` is the conversation as it was before this turn):
- * the contact reason while it is open, the predicted satisfaction always. Without analytics it
- * changes nothing.
+ * the contact reason while it is open, the predicted satisfaction and the after-call summary so far
+ * always. Without analytics it changes nothing.
  */
 export function applyAnalytics(a: Analytics | undefined, before: Conversation | undefined, c: Conversation, turn: ScoredTurn, guess: IntentGuess | undefined, now: number, newId: () => string): AnalyticsStep {
   if (!a) return { conversation: c, prompts: [] };
   const reason = reasonOpen(a, before, turn) ? reasonOf(a, c, turn, guess) : undefined;
-  const analysed: Conversation = { ...c, contactReason: c.contactReason ?? reason, predictedSatisfaction: predictSatisfaction(c, a.satisfaction) };
+  const estimated: Conversation = { ...c, contactReason: c.contactReason ?? reason, predictedSatisfaction: predictSatisfaction(c, a.satisfaction) };
+  const analysed: Conversation = { ...estimated, afterCall: afterCallSummary(estimated, a.checklist, a.agentEscalation) };
   if (!reason) return { conversation: analysed, prompts: [] };
   const why = `The customer is contacting about: ${reason.label}.`;
   const prompts = promptsForFindings(a.playbook, analysed, [{ rule: 'contact-reason', trigger: `reason:${reason.id}`, severity: 'info', reason: why, evidence: [turn.turnId] }], now, newId);

@@ -3,6 +3,7 @@ import { curveOf, smooth, type CurvePoint } from './curve.ts';
 import { detectLanguage, type Language } from './language.ts';
 import type { Prompt, PromptFeedback } from './prompt.ts';
 import type { Channel, Score, ScoredTurn, SentimentLabel, Speaker, Turn } from './turn.ts';
+import type { AfterCallSummary } from './after-call.ts';
 import type { ContactReason } from './contact-reason.ts';
 import type { PredictedSatisfaction } from './satisfaction.ts';
 import { openWaitSince, timingOf, type TimingCharacteristics } from './timing.ts';
@@ -44,6 +45,8 @@ export interface Conversation {
   contactReason?: ContactReason;
   /** The customer's predicted satisfaction after the latest turn. */
   predictedSatisfaction?: PredictedSatisfaction;
+  /** The after-call summary so far (issue, commitments, outcome, mood), final once ended. */
+  afterCall?: AfterCallSummary;
 }
 
 export function newConversation(turn: Turn): Conversation {
@@ -250,6 +253,7 @@ export interface ConversationView extends ConversationSummary {
   complaints: Complaint[];
   /** Talk and wait signals (server/domain/timing.ts), as in the post-contact summary. */
   characteristics: TimingCharacteristics;
+  afterCall?: AfterCallSummary;
 }
 
 export function viewOf(c: Conversation, now: number): ConversationView {
@@ -264,5 +268,6 @@ export function viewOf(c: Conversation, now: number): ConversationView {
     checklist: c.checklist,
     complaints: c.complaints ?? [],
     characteristics: timingOf(c, now),
+    afterCall: c.afterCall,
   };
 }

@@ -2,6 +2,7 @@ import type { Alert } from '../domain/alert.ts';
 import { summarize, type Conversation } from '../domain/conversation.ts';
 import type { ScoredTurn, Speaker } from '../domain/turn.ts';
 import type { Complaint } from '../domain/quality.ts';
+import type { AfterCallSummary } from '../domain/after-call.ts';
 import type { ContactReason } from '../domain/contact-reason.ts';
 import type { PredictedSatisfaction } from '../domain/satisfaction.ts';
 import { timingOf, type TimingCharacteristics } from '../domain/timing.ts';
@@ -37,6 +38,8 @@ export interface PostContactSummary {
   };
   /** Why the customer contacted (config/analytics.yaml keywords, else the intent model). */
   ContactReason?: ContactReason;
+  /** The after-call summary drafted on the machine from the transcript: issue, commitments with their times, outcome, mood. */
+  AfterCall?: AfterCallSummary;
   Transcript: {
     Id: string;
     ParticipantId: Role;
@@ -110,6 +113,7 @@ export function postContactSummary(c: Conversation, now: number): PostContactSum
       ...timingOf(c, now),
     },
     ContactReason: c.contactReason,
+    AfterCall: c.afterCall,
     Transcript: c.turns.map((t) => ({
       Id: t.turnId,
       ParticipantId: ROLE[t.speaker],

@@ -9,7 +9,7 @@ import { postContactSummary } from '../../server/summary/post-contact.ts';
 import { scoreOf, turnOf } from '../support/turns.ts';
 
 const config = loadConfig(['--secret', 'x'.repeat(32)], {});
-const analytics = createAnalytics(config.analytics, config.playbook);
+const analytics = createAnalytics(config);
 let ids = 0;
 const newId = () => `a-${++ids}`;
 
