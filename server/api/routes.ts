@@ -21,6 +21,10 @@ const ListQuery = z.strictObject({
   minSentiment: z.coerce.number().min(-1).max(1).optional(),
   hasAlerts: boolean.optional(),
   recovered: boolean.optional(),
+  /** Contact reason id (config/analytics.yaml keyword id or intent label). */
+  reason: z.string().max(128).optional(),
+  /** Conversations whose predicted satisfaction (1-5) is at most this: the ones worth a QA look. */
+  maxSatisfaction: z.coerce.number().min(1).max(5).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
@@ -60,7 +64,9 @@ export function apiRoutes({ store, pipeline, tokens, metrics, clock, models }: A
         (s) =>
           (q.minSentiment === undefined || (s.endSentiment ?? 0) >= q.minSentiment) &&
           (q.hasAlerts === undefined || s.alertsTotal > 0 === q.hasAlerts) &&
-          (q.recovered === undefined || s.recovered === q.recovered),
+          (q.recovered === undefined || s.recovered === q.recovered) &&
+          (q.reason === undefined || s.contactReason?.id === q.reason) &&
+          (q.maxSatisfaction === undefined || (s.predictedSatisfaction !== undefined && s.predictedSatisfaction.Score <= q.maxSatisfaction)),
       )
       .slice(0, q.limit);
     res.json({ conversations: summaries });
