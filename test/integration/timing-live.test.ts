@@ -4,7 +4,9 @@ import type { Rapport } from '../../server/app.ts';
 import type { Alert } from '../../server/domain/alert.ts';
 import type { ConversationSummary } from '../../server/domain/conversation.ts';
 import type { Prompt } from '../../server/domain/prompt.ts';
-import { connectAs, nextEvent, startRapport, tokenFor } from '../support/server.ts';
+import { loadConfig } from '../../server/config.ts';
+import { offlineScoringFor, scoreOffline } from '../../server/ingest/adapters/offline.ts';
+import { connectAs, MODEL_ARGS, nextEvent, startRapport, tokenFor } from '../support/server.ts';
 
 let rapport: Rapport;
 let ingestToken: string;
@@ -95,5 +97,24 @@ describe('time rules, live through a real server', () => {
     const summary = await (await fetch(`${rapport.url}/api/conversations/talk-1/summary`, { headers: { authorization: `Bearer ${await tokenFor(rapport, 'qa', 'quinn')}` } })).json() as any;
     expect(summary.ConversationCharacteristics.Interruptions).toMatchObject({ TotalCount: 3, InterruptionsByInterrupter: { AGENT: [{ BeginOffsetMillis: 5000, EndOffsetMillis: 6000 }, {}, {}] } });
     expect(summary.ConversationCharacteristics.TalkTime.DetailsByParticipant.AGENT.TotalTimeMillis).toBe(28_000);
+  });
+});
+
+describe('time rules offline (rapport score, swap roles)', () => {
+  it('fire where they fell due between turns, as they would have live', async () => {
+    const offline = offlineScoringFor(loadConfig(['--secret', 'x'.repeat(32), ...MODEL_ARGS], {}), rapport.scorer);
+    const t0 = 1_767_261_600_000;
+    const { conversation } = await scoreOffline(
+      'offline-wait',
+      [
+        { conversationId: 'offline-wait', turnId: 'o1', speaker: 'customer', text: 'Hi, my order has not arrived.', channel: 'chat', final: true, at: t0 },
+        { conversationId: 'offline-wait', turnId: 'o2', speaker: 'agent', text: 'Sorry for the wait, let me check.', channel: 'chat', final: true, at: t0 + 150_000 },
+      ],
+      offline,
+    );
+    const wait = conversation.alerts.find((a) => a.rule === 'customer-wait')!;
+    // Opened at 60 s, raised to critical at 120 s, resolved by the reply at 150 s.
+    expect(wait).toMatchObject({ openedAt: t0 + 60_000, severity: 'critical', state: 'resolved', resolution: 'The agent replied.' });
+    expect(conversation.prompts.find((p) => p.source === 'acknowledge-wait')?.at).toBe(t0 + 60_000);
   });
 });
