@@ -26,6 +26,7 @@ from model import Classifier  # noqa: E402
 from tokenizer import PAD_ID, Tokenizer  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+WARMUP = 0.05
 
 
 def read_tsv(path):
@@ -116,11 +117,13 @@ def main():
     epoch_seconds = 0.0
     for epoch in range(1, a.epochs + 1):
         t0 = time.time()
-        # Cosine decay over the time budget, so the learning rate reaches its floor as time runs out.
+        # A short warm-up (the new head's first gradients would shake the encoder), then cosine decay
+        # over the time budget, so the learning rate reaches its floor as time runs out.
         for idx in batches(enc, a.batch, rng):
             frac = min(1.0, (time.time() - started) / budget)
+            scale = frac / WARMUP if frac < WARMUP else 0.5 * (1 + math.cos(math.pi * (frac - WARMUP) / (1 - WARMUP)))
             for g in opt.param_groups:
-                g["lr"] = a.lr * max(0.02, 0.5 * (1 + math.cos(math.pi * frac)))
+                g["lr"] = a.lr * max(0.02, scale)
             ids, mask, y = collate(enc, idx)
             loss = F.cross_entropy(model(ids, mask), y, label_smoothing=0.1)
             opt.zero_grad()
