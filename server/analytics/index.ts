@@ -3,6 +3,7 @@ import type { Conversation } from '../domain/conversation.ts';
 import { afterCallSummary } from './after-call.ts';
 import { createChecklistDetector, type ChecklistDetector } from '../quality/checklist.ts';
 import { intentInWords, type ContactReason, type IntentGuess } from '../domain/contact-reason.ts';
+import { detectLanguage } from '../domain/language.ts';
 import type { Prompt } from '../domain/prompt.ts';
 import { predictSatisfaction, type SatisfactionWeights } from '../domain/satisfaction.ts';
 import type { ScoredTurn, Turn } from '../domain/turn.ts';
@@ -60,8 +61,8 @@ function reasonOpen(a: Analytics, c: Conversation | undefined, turn: Pick<Turn, 
 /** The intent model's guess for a customer turn while the reason is open; undefined without a model. */
 export async function guessIntent(a: Analytics | undefined, c: Conversation | undefined, turn: Turn): Promise<IntentGuess | undefined> {
   if (!a?.intents || !reasonOpen(a, c, turn)) return undefined;
-  // A keyword reason wins anyway: no model call for it.
-  if (a.reasons.matchers.some((m) => m.matcher.find(turn.text).length > 0)) return undefined;
+  // A keyword reason wins anyway: no model call for it. The model knows English only (Banking77).
+  if (a.reasons.matchers.some((m) => m.matcher.find(turn.text).length > 0) || detectLanguage(turn.text) !== 'en') return undefined;
   const [dist] = await a.intents.classify([turn.text]);
   const [label, confidence] = Object.entries(dist!).reduce((best, e) => (e[1] > best[1] ? e : best));
   return { label, confidence };
