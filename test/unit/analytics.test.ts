@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyAnalytics, createAnalytics } from '../../server/analytics/index.ts';
+import { applyAnalytics, createAnalytics, guessIntent } from '../../server/analytics/index.ts';
+import type { Classifier } from '../../server/scoring/index.ts';
 import { loadConfig } from '../../server/config.ts';
 import { applyScoredTurn, endConversation, newConversation, summarize, type Conversation } from '../../server/domain/conversation.ts';
 import { predictSatisfaction, satisfactionFeatures, satisfactionRaw } from '../../server/domain/satisfaction.ts';
@@ -137,5 +138,32 @@ describe('contact reason', () => {
       [['customer', 'Hi there.', scoreOf('neutral')], ['customer', 'Hello?', scoreOf('neutral')], ['customer', 'I want a refund.', scoreOf('negative')]],
     );
     expect(late.contactReason).toBeUndefined();
+  });
+});
+
+describe('intent model calls', () => {
+  const asked: string[] = [];
+  const intents: Classifier = {
+    id: 'fake-intents',
+    labels: ['card_arrival', 'lost_or_stolen_card'],
+    temperature: 1,
+    async classify(texts) {
+      asked.push(...texts);
+      return texts.map(() => ({ card_arrival: 0.8, lost_or_stolen_card: 0.2 }));
+    },
+    async dispose() {},
+  };
+  const withModel = createAnalytics(config, intents);
+
+  it('asks the model only about open, English, keyword-less customer turns', async () => {
+    const turn = (speaker: Speaker, text: string) => turnOf(speaker, text, { conversationId: 'g' });
+    expect(await guessIntent(withModel, undefined, turn('customer', 'When will my new card arrive?'))).toEqual({ label: 'card_arrival', confidence: 0.8 });
+    expect(await guessIntent(withModel, undefined, turn('agent', 'When will your card arrive?'))).toBeUndefined();
+    expect(await guessIntent(withModel, undefined, turn('customer', 'I need a refund for this.'))).toBeUndefined();
+    expect(await guessIntent(withModel, undefined, turn('customer', '我的新卡什么时候到？'))).toBeUndefined();
+    const settled = run([['customer', 'My bill is wrong.', scoreOf('negative')]]);
+    expect(await guessIntent(withModel, settled, turn('customer', 'When will my new card arrive?'))).toBeUndefined();
+    expect(await guessIntent(analytics, undefined, turn('customer', 'When will my new card arrive?'))).toBeUndefined();
+    expect(asked).toEqual(['When will my new card arrive?']);
   });
 });
