@@ -91,4 +91,11 @@ describe('analytics live, with the real models', () => {
     expect(summary.ConversationCharacteristics.TalkTime.DetailsByParticipant).toEqual({ AGENT: { TotalTimeMillis: 8500 }, CUSTOMER: { TotalTimeMillis: 7000 } });
     expect(summary.ConversationCharacteristics.PredictedSatisfaction.Score).toBeGreaterThanOrEqual(1);
   });
+
+  it('a turn no keyword reason covers: the on-device intent model gives the reason', async () => {
+    const tile = nextEvent<ConversationSummary>(supervisor, 'conversation:update', (t) => t.id === 'an-model' && t.contactReason !== undefined);
+    await post('/api/turns', { conversationId: 'an-model', turnId: 'm1', speaker: 'customer', text: 'Why was I charged a fee for withdrawing cash?', agentId: 'una' });
+    expect((await tile).contactReason).toMatchObject({ id: 'cash_withdrawal_charge', label: 'cash withdrawal charge', source: 'model', turnId: 'm1' });
+    expect((await tile).contactReason!.confidence).toBeGreaterThanOrEqual(0.6);
+  });
 });
