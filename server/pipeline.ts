@@ -138,11 +138,9 @@ export class Pipeline implements ConversationOrder {
       return;
     }
     // Scoring and the look-ups depend on the turn alone, so they run outside the atomic update (which may repeat).
-    const [score, priorContacts, intent] = await Promise.all([
-      this.o.scorer.score({ text: turn.text, emotion: turn.speaker === 'customer' }),
-      priorContactsOf(this.o.store, this.o.quality, stored, turn),
-      guessIntent(this.o.analytics, stored, turn),
-    ]);
+    const score = await this.o.scorer.score({ text: turn.text, emotion: turn.speaker === 'customer' });
+    const priorContacts = await priorContactsOf(this.o.store, this.o.quality, stored, turn);
+    const intent = await guessIntent(this.o.analytics, stored, turn);
     const step = await this.o.store.update(turn.conversationId, (current) => {
       const before = current ?? newConversation(turn);
       if (hasSeen(before, turn.turnId)) return { result: undefined };
