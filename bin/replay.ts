@@ -34,8 +34,9 @@ export function schedule(conversations: readonly FileConversation[], o: Pick<Rep
       let last = 0;
       c.turns.forEach((turn, i) => {
         last = (timeOf(turn, i) - origin) / o.speed;
-        // Live turns carry no time: Rapport stamps them as they arrive, as it would a live source's.
-        const { at: _at, ...live } = turn;
+        // Live turns carry no time: Rapport stamps them as they arrive, as it would a live source's
+        // (and so no end time either, which needs a start).
+        const { at: _at, endAt: _endAt, ...live } = turn;
         events.push({ dueMs: last, conversationId, turn: { ...live, conversationId } });
       });
       events.push({ dueMs: last + DEFAULT_GAP_MS / o.speed, conversationId });

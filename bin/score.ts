@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
+import { analyticsFor } from '../server/analytics/index.ts';
 import { offlinePipelinesFor, scorerFor } from '../server/compose.ts';
 import { loadConfig, type Config } from '../server/config.ts';
 import type { Conversation } from '../server/domain/conversation.ts';
@@ -33,6 +34,9 @@ export interface ScoredConversation {
   negativeEpisodes: number;
   alerts: { rule: string; severity: string; reason: string }[];
   recovered: boolean;
+  /** ConversationCharacteristics.PredictedSatisfaction of the summary, at the top for scripts. */
+  predictedSatisfaction?: PostContactSummary['ConversationCharacteristics']['PredictedSatisfaction'];
+  contactReason?: PostContactSummary['ContactReason'];
   rejected: Refusal[];
   /** Each turn's valence in transcript order, -1..1 as on the screens and in QA exports (the summary's SentimentScore is Contact Lens's -5..5). */
   valence: number[];
@@ -58,7 +62,8 @@ export async function scoreFiles(o: ScoreOptions): Promise<ScoredConversation[]>
   );
   const total = conversations.reduce((n, c) => n + c.turns.length, 0);
   if (o.progress) bar.start(total, 0, { conversations: `0/${conversations.length}` });
-  const offline = offlinePipelinesFor(config, scorer);
+  const analytics = await analyticsFor(config);
+  const offline = offlinePipelinesFor(config, scorer, analytics);
   const results: ScoredConversation[] = [];
   try {
     // A few at a time: their turns share the scorer's batches.
@@ -74,6 +79,7 @@ export async function scoreFiles(o: ScoreOptions): Promise<ScoredConversation[]>
   } finally {
     if (o.progress) bar.stop();
     await scorer.close();
+    await analytics.intents?.dispose();
   }
   results.sort((a, b) => conversations.findIndex((c) => c.conversationId === a.conversationId) - conversations.findIndex((c) => c.conversationId === b.conversationId));
   await writeResults(o.outDir, results);
@@ -98,6 +104,8 @@ function resultOf(c: FileConversation, conversation: Conversation, rejected: Ref
     negativeEpisodes: summary.ConversationCharacteristics.NegativeEpisodes,
     alerts: conversation.alerts.map((a) => ({ rule: a.rule, severity: a.severity, reason: a.reason })),
     recovered: summary.ConversationCharacteristics.Recovered,
+    predictedSatisfaction: summary.ConversationCharacteristics.PredictedSatisfaction,
+    contactReason: summary.ContactReason,
     rejected,
     valence: conversation.turns.map((t) => t.score.valence),
     summary,
@@ -118,12 +126,13 @@ async function writeResults(outDir: string, results: readonly ScoredConversation
   await writeFile(path.join(outDir, 'summary.csv'), stringifyCsv([SUMMARY_COLUMNS, ...results.map(summaryRow)]));
 }
 
-const SUMMARY_COLUMNS = ['conversation', 'file', 'format', 'turns', 'negative_episodes', 'alerts', 'recovered', 'roles'];
+const SUMMARY_COLUMNS = ['conversation', 'file', 'format', 'turns', 'negative_episodes', 'alerts', 'recovered', 'satisfaction', 'reason', 'roles'];
 
 function summaryRow(r: ScoredConversation): (string | number)[] {
   const roles = r.roles.source === 'format' ? 'from file' : `inferred ${Math.round(r.roles.confidence * 100)}%${r.roles.swapped ? ' swapped' : ''}`;
   const alerts = r.alerts.length === 0 ? '-' : r.alerts.map((a) => `${a.rule} (${a.severity})`).join(', ');
-  return [r.conversationId, path.basename(r.file), r.format, r.turns, r.negativeEpisodes, alerts, r.recovered ? 'yes' : 'no', roles];
+  const satisfaction = r.predictedSatisfaction ? `${r.predictedSatisfaction.Score.toFixed(1)} (${Math.round(r.predictedSatisfaction.Confidence * 100)}%)` : '-';
+  return [r.conversationId, path.basename(r.file), r.format, r.turns, r.negativeEpisodes, alerts, r.recovered ? 'yes' : 'no', satisfaction, r.contactReason?.label ?? '-', roles];
 }
 
 /** The summary table, for the terminal. */

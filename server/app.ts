@@ -22,6 +22,7 @@ import { publishTo, type Publisher } from './outcome.ts';
 import type { Pipeline } from './pipeline.ts';
 import { DeadlineTicker, IdleEnder } from './quality/index.ts';
 import { attachRealtime, openNamespaces, roomPublisher } from './realtime/index.ts';
+import { RuleTicker } from './rules/index.ts';
 import { summaryWriter } from './reports/index.ts';
 import type { Scorer } from './scoring/index.ts';
 import type { Store } from './store/index.ts';
@@ -41,6 +42,8 @@ export interface Rapport {
   deadlines: DeadlineTicker;
   /** Ends conversations left silent. */
   idleEnd: IdleEnder;
+  /** Clock ticks for the timed rules (customer waits, silent calls). */
+  ruleTicker: RuleTicker;
   close(): Promise<void>;
 }
 
@@ -70,7 +73,7 @@ const jsonErrors =
  */
 export async function createRapport(config: Config, log: Logger, clock: () => number = Date.now): Promise<Rapport> {
   const metrics = new Metrics();
-  const { scorer, backend, live, offline } = await compose(config, log, clock, (model, size, ms) => metrics.observeBatch(model, size, ms));
+  const { scorer, backend, live, offline, timedRules, analytics } = await compose(config, log, clock, (model, size, ms) => metrics.observeBatch(model, size, ms));
   const { store, queue } = backend;
   const tokens = new TokenService(config.secret, { revocations: store, maxLifetimeS: config.tokenMaxLifetimeS });
 
@@ -92,6 +95,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   const webhooks = webhookUrl ? startWebhooks({ tokens, clock, queue: await backend.webhookQueue(), url: webhookUrl, ...webhook, onError: onWebhookError }) : undefined;
   const deadlines = new DeadlineTicker(store, config.quality.acknowledge, clock);
   const idleEnd = new IdleEnder(store, config.quality.idleEnd, clock);
+  const ruleTicker = new RuleTicker(timedRules, clock);
   const failures: Publisher = { publish: (o) => o.kind === 'failed' && log.error({ err: o.error, conversationId: o.conversationId }, 'turn processing failed') };
   const publisher = publishTo(
     roomPublisher(namespaces, clock),
@@ -100,6 +104,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
     config.summaryDir ? summaryWriter(config.summaryDir, clock, log) : undefined,
     deadlines,
     idleEnd,
+    ruleTicker,
     failures,
   );
 
@@ -132,6 +137,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   await pipeline.start();
   await deadlines.start(commands);
   await idleEnd.start(commands);
+  await ruleTicker.start(commands, store, config.rules.tickSeconds);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -153,9 +159,11 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
     scorer,
     deadlines,
     idleEnd,
+    ruleTicker,
     async close() {
       deadlines.stop();
       idleEnd.stop();
+      ruleTicker.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await queue.close();
       await pipeline.idle();
@@ -163,6 +171,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
       await store.close();
       await backend.close();
       await scorer.close();
+      await analytics.intents?.dispose();
     },
   };
 }

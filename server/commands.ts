@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { acknowledge, assign, type Alert } from './domain/alert.ts';
 import { endConversation, withAlerts, withChangedPrompts, withPromptFeedback, withPrompts, withQaNote, type Conversation } from './domain/conversation.ts';
 import { makePrompt, type Prompt, type PromptFeedback } from './domain/prompt.ts';
-import { expiredByEnd } from './guidance/index.ts';
+import { expiredByEnd, promptsForFindings, type Playbook } from './guidance/index.ts';
 import type { Publisher } from './outcome.ts';
-import { dueEscalations, type EscalationPort, type QualityConfig } from './quality/index.ts';
+import { armAckDeadline, dueEscalations, type EscalationPort, type QualityConfig } from './quality/index.ts';
+import { runTimedRules, type TickPort, type TimedRule } from './rules/index.ts';
 import type { Store } from './store/index.ts';
 
 /** Where commands run: in a conversation's serial chain, after the turns accepted before them. */
@@ -20,16 +21,20 @@ export interface CommandsOptions {
   store: Store;
   publisher: Publisher;
   acknowledge: QualityConfig['acknowledge'];
+  /** Rules about time passing without a turn (waits, silences), judged on the rule ticker's ticks. */
+  timedRules: readonly TimedRule[];
+  /** Where the timed rules' findings find their prompts. */
+  playbook: Playbook;
   clock?: () => number;
   newId?: () => string;
 }
 
 /**
  * What people and timers do to a conversation besides sending turns: end it, acknowledge and assign
- * alerts, whisper, mark prompts, QA notes, escalate overdue alerts, and the QA writes (scorecards,
+ * alerts, whisper, mark prompts, QA notes, escalate overdue alerts, judge the timed rules on a tick, and the QA writes (scorecards,
  * feedback). Each is a pure change stored atomically in the conversation's order, then published.
  */
-export class Commands implements EscalationPort {
+export class Commands implements EscalationPort, TickPort {
   private readonly clock: () => number;
   private readonly newId: () => string;
 
@@ -106,6 +111,31 @@ export class Commands implements EscalationPort {
       if (!done) return [];
       this.o.publisher.publish({ kind: 'alerts', conversation: done.updated, alerts: done.escalated.map((alert) => ({ alert, change: 'updated' })) });
       return done.escalated;
+    });
+  }
+
+  /**
+   * A clock tick for one live conversation (the rule ticker calls this): the timed rules run at the
+   * current time in its order, and their alerts (with deadlines armed) and prompts are published.
+   */
+  async judgeTimedRules(conversationId: string): Promise<Alert[]> {
+    if (this.o.timedRules.length === 0) return [];
+    return this.o.order.inOrder(conversationId, async () => {
+      const done = await this.o.store.update(conversationId, (c) => {
+        const now = this.clock();
+        const outcome = c ? runTimedRules(this.o.timedRules, c, now, this.newId) : undefined;
+        if (!c || !outcome || outcome.changed.length === 0) return { result: undefined };
+        const changed = outcome.changed.map((a) => armAckDeadline(a, this.o.acknowledge, now));
+        const alerted = withAlerts(c, changed);
+        const prompts = promptsForFindings(this.o.playbook, alerted, outcome.fresh, now, this.newId);
+        const updated = withPrompts(alerted, prompts);
+        const known = new Set(c.alerts.map((a) => a.id));
+        return { conversation: updated, result: { updated, changed, prompts, known } };
+      });
+      if (!done) return [];
+      const alerts = done.changed.map((alert) => ({ alert, change: done.known.has(alert.id) ? ('updated' as const) : ('opened' as const) }));
+      this.o.publisher.publish({ kind: 'alerts', conversation: done.updated, alerts, prompts: done.prompts });
+      return done.changed;
     });
   }
 

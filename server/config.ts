@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { loadAnalyticsConfig, type AnalyticsConfig } from './analytics/config.ts';
 import { errorsText, fieldErrors } from './api/refusal.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from './auth/limits.ts';
 import { DEFAULT_MAX_LIFETIME_S, ROLES, type Role } from './auth/tokens.ts';
@@ -36,6 +37,8 @@ export interface Config {
   rules: RulesConfig;
   playbook: Playbook;
   quality: QualityConfig;
+  /** Predicted satisfaction and contact reasons (config/analytics.yaml). */
+  analytics: AnalyticsConfig;
   scoring: { maxBatch: number; maxWaitMs: number; maxPending: number };
   /** Where alert and conversation-ended events are POSTed; none when url is unset. */
   webhook: { url?: string; secret: string; maxAttempts: number; retryBaseMs: number };
@@ -66,6 +69,7 @@ export const OPTIONS = {
   rules: { type: 'string', env: 'RAPPORT_RULES', help: 'rules file (default config/rules.yaml)' },
   playbook: { type: 'string', env: 'RAPPORT_PLAYBOOK', help: 'playbook file (default config/playbook.yaml)' },
   quality: { type: 'string', env: 'RAPPORT_QUALITY', help: 'service-quality file (default config/quality.yaml)' },
+  analytics: { type: 'string', env: 'RAPPORT_ANALYTICS', help: 'satisfaction and contact-reason file (default config/analytics.yaml)' },
   'batch-max': { type: 'string', env: 'RAPPORT_BATCH_MAX', help: 'largest model batch (default 16)' },
   'batch-wait-ms': { type: 'string', env: 'RAPPORT_BATCH_WAIT_MS', help: 'how long a batch waits to fill (default 4)' },
   'max-pending': { type: 'string', env: 'RAPPORT_MAX_PENDING', help: 'turns waiting before new ones are refused (default 5000)' },
@@ -185,6 +189,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     rules: loadYaml('rules', get('rules'), RulesConfigSchema),
     playbook: loadYaml('playbook', get('playbook'), PlaybookSchema),
     quality: loadYaml('quality', get('quality'), QualityConfigSchema),
+    analytics: loadAnalyticsConfig(get('analytics') ?? path.join(ROOT, 'config', 'analytics.yaml'), ROOT),
     scoring: {
       maxBatch: int('batch-max', get('batch-max'), 16, 1),
       maxWaitMs: int('batch-wait-ms', get('batch-wait-ms'), 4),

@@ -7,7 +7,7 @@ import type { ScoredTurn, Turn } from './domain/turn.ts';
 /**
  * What the pipeline and the commands hand on once a change is stored: one typed outcome per change,
  * in the conversation's order. Every consumer (the socket rooms, metrics, webhooks, summary files,
- * the deadline ticker) is a `Publisher`, and the composition root lists them in one place.
+ * the deadline and rule tickers) is a `Publisher`, and the composition root lists them in one place.
  */
 export type Outcome =
   /**
@@ -17,8 +17,11 @@ export type Outcome =
   | { kind: 'turn'; conversation: Conversation; turn: ScoredTurn; acceptedAt: number; alerts: AlertChange[]; prompts: Prompt[]; expired: Prompt[]; checklist?: Checklist; again: boolean }
   /** A partial speech-to-text segment, shown live and never stored as a turn. */
   | { kind: 'partial'; conversation: Conversation; turn: Turn }
-  /** Alerts changed by a command (acknowledge, assign) or by an overdue deadline; `assignedBy` names who handed them over. */
-  | { kind: 'alerts'; conversation: Conversation; alerts: AlertChange[]; assignedBy?: string }
+  /**
+   * Alerts changed by a command (acknowledge, assign), by an overdue deadline or by a timed rule on a
+   * clock tick; `assignedBy` names who handed them over, `prompts` are the timed findings' prompts.
+   */
+  | { kind: 'alerts'; conversation: Conversation; alerts: AlertChange[]; assignedBy?: string; prompts?: Prompt[] }
   /** A supervisor's whisper to the agent. */
   | { kind: 'whisper'; conversation: Conversation; prompt: Prompt }
   /** The conversation ended; `expired` are the suggestions still open until then, now expired. */

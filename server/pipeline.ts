@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { guessIntent, type Analytics } from './analytics/index.ts';
 import { applyPartial, hasSeen, newConversation, type Conversation } from './domain/conversation.ts';
 import type { Turn } from './domain/turn.ts';
 import type { ConversationOrder } from './commands.ts';
@@ -14,7 +15,7 @@ import type { Store } from './store/index.ts';
 
 /**
  * The one-way flow of a turn: accept -> queue -> score -> stages (server/stages: rules, guidance,
- * quality) -> store -> publish. Turns of one conversation are processed strictly in order; turns of
+ * quality, analytics) -> store -> publish. Turns of one conversation are processed strictly in order; turns of
  * different conversations run concurrently and so share the scorer's micro-batches. Every change to
  * a conversation is a `store.update`, atomic even when several processes share a Redis store; what
  * it changed goes to the publisher as one `Outcome`.
@@ -34,6 +35,8 @@ export interface PipelineOptions {
   publisher: Publisher;
   /** Where accepted final turns wait to be scored; in-process unless scaled out on Redis. */
   queue?: TurnQueue;
+  /** Predicted satisfaction and the contact reason; none: the analytics stage changes nothing. */
+  analytics?: Analytics;
   clock?: () => number;
   newId?: () => string;
 }
@@ -137,10 +140,11 @@ export class Pipeline implements ConversationOrder {
     // Scoring and the look-ups depend on the turn alone, so they run outside the atomic update (which may repeat).
     const score = await this.o.scorer.score({ text: turn.text, emotion: turn.speaker === 'customer' });
     const priorContacts = await priorContactsOf(this.o.store, this.o.quality, stored, turn);
+    const intent = await guessIntent(this.o.analytics, stored, turn);
     const step = await this.o.store.update(turn.conversationId, (current) => {
       const before = current ?? newConversation(turn);
       if (hasSeen(before, turn.turnId)) return { result: undefined };
-      const step = stepTurn(this.stages, before, { turn, score, priorContacts }, { now: this.clock(), newId: this.newId });
+      const step = stepTurn(this.stages, before, { turn, score, priorContacts, intent }, { now: this.clock(), newId: this.newId });
       return { conversation: step.conversation, result: step };
     });
     if (step) this.o.publisher.publish({ kind: 'turn', ...step, acceptedAt, again: false });

@@ -63,6 +63,7 @@ export class Metrics {
           this.turnLatency.observe((clock() - o.acceptedAt) / 1000);
           for (const prompt of o.prompts) this.prompts.inc({ source: prompt.source });
         }
+        if (o.kind === 'alerts') for (const prompt of o.prompts ?? []) this.prompts.inc({ source: prompt.source });
         if (o.kind === 'turn' || o.kind === 'alerts') {
           for (const { alert, change } of o.alerts) if (change === 'opened') this.alerts.inc({ rule: alert.rule, severity: alert.severity });
         }

@@ -31,6 +31,10 @@ const ListQuery = z.strictObject({
   /** The conversation's headline complaint grade, or `none` for conversations without a complaint. */
   grade: z.enum(['none', 'general', 'complex', 'major']).optional(),
   offset: z.coerce.number().int().min(0).default(0),
+  /** Contact reason id (config/analytics.yaml keyword id or intent label). */
+  reason: z.string().max(128).optional(),
+  /** Conversations whose predicted satisfaction (1-5) is at most this: the ones worth a QA look. */
+  maxSatisfaction: z.coerce.number().min(1).max(5).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 type ListQuery = z.infer<typeof ListQuery>;
@@ -76,7 +80,9 @@ export function apiRoutes({ store, pipeline, commands, tokens, metrics, clock, m
           (q.minSentiment === undefined || (s.endSentiment ?? 0) >= q.minSentiment) &&
           (q.hasAlerts === undefined || s.alertsTotal > 0 === q.hasAlerts) &&
           (q.recovered === undefined || s.recovered === q.recovered) &&
-          (q.grade === undefined || (s.complaint?.grade ?? 'none') === q.grade),
+          (q.grade === undefined || (s.complaint?.grade ?? 'none') === q.grade) &&
+          (q.reason === undefined || s.contactReason?.id === q.reason) &&
+          (q.maxSatisfaction === undefined || (s.predictedSatisfaction !== undefined && s.predictedSatisfaction.Score <= q.maxSatisfaction)),
       )
       .sort((a, b) => (b.s.endedAt ?? b.s.updatedAt) - (a.s.endedAt ?? a.s.updatedAt) || (a.s.id < b.s.id ? -1 : 1));
   };

@@ -12,6 +12,30 @@ import type { ChurnRisk, ConversationMetrics, FeedbackReport, MetricsReport, Pro
 import type { ScorecardRollup } from '../quality/index.ts';
 
 /** GET /api/conversations: one page of the matches, newest first. */
+/** The filters of `GET /api/conversations` (and its export and facets), as the query string carries them. */
+export interface ConversationQuery {
+  status?: 'live' | 'ended';
+  /** Words that must all appear in the transcript (any speaker), case-insensitive. */
+  q?: string;
+  queue?: string;
+  customerId?: string;
+  /** The conversation's headline complaint grade, or `none` for conversations without a complaint. */
+  grade?: 'none' | 'general' | 'complex' | 'major';
+  agentId?: string;
+  from?: number;
+  to?: number;
+  /** Conversations whose final customer mood is at least this. */
+  minSentiment?: number;
+  hasAlerts?: boolean;
+  recovered?: boolean;
+  /** Contact reason id (config/analytics.yaml keyword id or intent label). */
+  reason?: string;
+  /** Conversations whose predicted satisfaction (1-5) is at most this: the ones worth a QA look. */
+  maxSatisfaction?: number;
+  offset?: number;
+  limit?: number;
+}
+
 export interface ConversationPage {
   conversations: ConversationSummary[];
   total: number;

@@ -3,6 +3,10 @@ import { curveOf, smooth, type CurvePoint } from './curve.ts';
 import { detectLanguage, type Language } from './language.ts';
 import type { Prompt, PromptFeedback } from './prompt.ts';
 import type { Channel, Score, ScoredTurn, SentimentLabel, Speaker, Turn } from './turn.ts';
+import type { AfterCallSummary } from './after-call.ts';
+import type { ContactReason } from './contact-reason.ts';
+import type { PredictedSatisfaction } from './satisfaction.ts';
+import { openWaitSince, timingOf, type TimingCharacteristics } from './timing.ts';
 import { type Checklist, type Complaint, earliestAckDue, type Feedback, headlineComplaint, type Scorecard } from './quality.ts';
 
 /** One conversation's whole state. Every function here returns a new value; nothing mutates. */
@@ -37,6 +41,12 @@ export interface Conversation {
   priorContacts?: number;
   scorecard?: Scorecard;
   feedback?: Feedback[];
+  /** Analytics (server/analytics): why the customer is contacting, settled from their first turns. */
+  contactReason?: ContactReason;
+  /** The customer's predicted satisfaction after the latest turn. */
+  predictedSatisfaction?: PredictedSatisfaction;
+  /** The after-call summary so far (issue, commitments, outcome, mood), final once ended. */
+  afterCall?: AfterCallSummary;
 }
 
 export function newConversation(turn: Turn): Conversation {
@@ -147,6 +157,11 @@ export function promptTurnOf(c: Conversation, p: Prompt): ScoredTurn | undefined
 // ---- derived views ---------------------------------------------------------------------------
 
 const RECOVERY_THRESHOLD = 0.2;
+/**
+ * With a satisfaction estimate, "ended satisfied" is read from it (Score on 1-5): it orders human
+ * satisfaction ratings better than the end mood does (docs/QUALITY.md, models/rapport-satisfaction).
+ */
+export const RECOVERED_SATISFACTION = 3.5;
 /** How long a negative mood must last to count fully in the risk score. */
 const NEGATIVE_DURATION_FULL_MS = 120_000;
 
@@ -180,13 +195,17 @@ export interface ConversationSummary
   risk: number;
   startSentiment: number | null;
   endSentiment: number | null;
-  /** Started negative and ended positive. */
+  /** Started negative and ended positive: satisfied by the estimate where there is one, else by mood. */
   recovered: boolean;
   /** The complaint to show: the highest grade, the latest of equals, with its deadlines. */
   complaint?: Complaint;
   /** The earliest acknowledgement deadline of an open alert, for the wall's countdown. */
   ackDueAt?: number;
   checklistScore?: number;
+  contactReason?: ContactReason;
+  predictedSatisfaction?: PredictedSatisfaction;
+  /** A live chat whose customer is waiting for an agent reply: since when (the wall tile counts up from it). */
+  waitingSince?: number;
 }
 
 export function summarize(c: Conversation, now: number): ConversationSummary {
@@ -223,10 +242,16 @@ export function summarize(c: Conversation, now: number): ConversationSummary {
     startSentiment,
     endSentiment,
     recovered:
-      startSentiment !== null && endSentiment !== null && startSentiment < -RECOVERY_THRESHOLD && endSentiment > RECOVERY_THRESHOLD,
+      startSentiment !== null &&
+      endSentiment !== null &&
+      startSentiment < -RECOVERY_THRESHOLD &&
+      (c.predictedSatisfaction ? c.predictedSatisfaction.Score >= RECOVERED_SATISFACTION : endSentiment > RECOVERY_THRESHOLD),
     complaint: headlineComplaint(c.complaints ?? []),
     ackDueAt: earliestAckDue(c.alerts),
     checklistScore: c.checklist?.score,
+    contactReason: c.contactReason,
+    predictedSatisfaction: c.predictedSatisfaction,
+    waitingSince: c.status === 'live' && c.channel === 'chat' ? openWaitSince(c.turns)?.since : undefined,
   };
 }
 
@@ -240,6 +265,9 @@ export interface ConversationView extends ConversationSummary {
   qaNote?: string;
   checklist?: Checklist;
   complaints: Complaint[];
+  /** Talk and wait signals (server/domain/timing.ts), as in the post-contact summary. */
+  characteristics: TimingCharacteristics;
+  afterCall?: AfterCallSummary;
 }
 
 export function viewOf(c: Conversation, now: number): ConversationView {
@@ -253,5 +281,7 @@ export function viewOf(c: Conversation, now: number): ConversationView {
     qaNote: c.qaNote,
     checklist: c.checklist,
     complaints: c.complaints ?? [],
+    characteristics: timingOf(c, now),
+    afterCall: c.afterCall,
   };
 }

@@ -13,8 +13,13 @@ export interface Turn {
   channel: Channel;
   /** false = a partial ASR segment: shown live, never scored. */
   final: boolean;
-  /** Epoch milliseconds. */
+  /** Epoch milliseconds: when the utterance began, or when a chat message was sent. */
   at: number;
+  /**
+   * Epoch milliseconds the utterance ended, where the source says (Contact Lens EndOffsetMillis, cue
+   * ends, Genesys durations). A chat message has none: it is an instant at its send time `at`.
+   */
+  endAt?: number;
   agentId?: string;
   customerId?: string;
   queue?: string;

@@ -3,7 +3,7 @@ import { checklistPrompts } from './checklist.ts';
 import { playbookPrompts, type Playbook } from './playbook.ts';
 import type { PromptSource } from './source.ts';
 
-export { PlaybookSchema, type Playbook } from './playbook.ts';
+export { PlaybookSchema, promptsForFindings, type Playbook } from './playbook.ts';
 export type { PromptContext, PromptSource } from './source.ts';
 export { expiredByEnd, expiredByTurn } from './expiry.ts';
 

@@ -55,15 +55,24 @@ function suggestPrompts(
   now: number,
   newId: () => string,
 ): Prompt[] {
+  return promptsFor(playbook, conversation, triggersOf(turn, fresh), now, newId, turn.turnId);
+}
+
+/** The playbook's prompts for findings that come from the clock (the timed rules) or from analytics rather than a turn's rules. */
+export function promptsForFindings(playbook: Playbook, conversation: Conversation, fresh: readonly Finding[], now: number, newId: () => string): Prompt[] {
+  return promptsFor(playbook, conversation, fresh.map((f) => ({ key: f.trigger, why: f.reason, code: f.code })), now, newId, fresh[0]?.evidence.at(-1));
+}
+
+function promptsFor(playbook: Playbook, conversation: Conversation, triggers: readonly Trigger[], now: number, newId: () => string, turnId: string | undefined): Prompt[] {
   const cooldownMs = playbook.cooldownSeconds * 1000;
   const lang = conversation.lang === 'zh' ? 'zh' : 'en';
   const prompts: Prompt[] = [];
-  for (const trigger of triggersOf(turn, fresh)) {
+  for (const trigger of triggers) {
     for (const entry of playbook.entries) {
       if (!entry.on.includes(trigger.key)) continue;
       const recent = [...conversation.prompts, ...prompts].some((p) => p.source === entry.id && now - p.at < cooldownMs);
       if (recent) continue;
-      prompts.push(makePrompt(conversation, { source: entry.id, kind: entry.kind, text: entry.text[lang], why: trigger.why, whyCode: trigger.code, turnId: turn.turnId }, now, newId()));
+      prompts.push(makePrompt(conversation, { source: entry.id, kind: entry.kind, text: entry.text[lang], why: trigger.why, whyCode: trigger.code, turnId }, now, newId()));
     }
   }
   return prompts;

@@ -6,7 +6,7 @@ import { ConversationEndedError, type AcceptResult, type Pipeline } from '../pip
 import { SaturatedError } from '../scoring/index.ts';
 import { invalid, invalidInput, refusal } from '../api/refusal.ts';
 import type { Refusal, RefusalCode } from '../contract/index.ts';
-import { EndInputSchema, TurnInputSchema, type TurnInput } from './schema.ts';
+import { EndInputSchema, epochMs, TurnInputSchema, type TurnInput } from './schema.ts';
 
 export type { Refusal } from '../contract/index.ts';
 
@@ -30,7 +30,8 @@ export function toTurn(input: TurnInput, now: number, idKey: string): Turn {
     text: redactText(input.text.trim()),
     channel: input.channel,
     final: input.final,
-    at: input.at === undefined ? now : typeof input.at === 'number' ? input.at : Date.parse(input.at),
+    at: input.at === undefined ? now : epochMs(input.at),
+    endAt: input.endAt === undefined ? undefined : epochMs(input.endAt),
     agentId: input.agentId,
     customerId: id(input.customerId),
     queue: id(input.queue),

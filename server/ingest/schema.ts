@@ -34,20 +34,32 @@ const timestamp = z.union([
     .pipe(z.string().refine((s) => afterEarliest(Date.parse(s)), EARLIEST_MESSAGE)),
 ], { error: 'must be epoch milliseconds or an ISO 8601 date-time' });
 
+/** A validated timestamp as epoch milliseconds. */
+export function epochMs(t: number | string): number {
+  return typeof t === 'number' ? t : Date.parse(t);
+}
+
 /** One canonical turn, as sent by a chat platform or a speech-to-text stream. */
-export const TurnInputSchema = z.strictObject({
-  conversationId: id,
-  turnId: id.optional(),
-  speaker: z.enum(['customer', 'agent'], { error: 'must be "customer" or "agent"' }),
-  text: visibleText(MAX_TEXT_CHARS),
-  channel: z.enum(['chat', 'voice'], { error: 'must be "chat" or "voice"' }).default('chat'),
-  final: z.boolean({ error: 'must be true or false' }).default(true),
-  at: timestamp.optional(),
-  agentId: id.optional(),
-  customerId: id.optional(),
-  queue: id.optional(),
-  lang: z.string().max(16).optional(),
-});
+export const TurnInputSchema = z
+  .strictObject({
+    conversationId: id,
+    turnId: id.optional(),
+    speaker: z.enum(['customer', 'agent'], { error: 'must be "customer" or "agent"' }),
+    text: visibleText(MAX_TEXT_CHARS),
+    channel: z.enum(['chat', 'voice'], { error: 'must be "chat" or "voice"' }).default('chat'),
+    final: z.boolean({ error: 'must be true or false' }).default(true),
+    at: timestamp.optional(),
+    /** When the utterance ended (voice); a chat message is an instant at `at`. */
+    endAt: timestamp.optional(),
+    agentId: id.optional(),
+    customerId: id.optional(),
+    queue: id.optional(),
+    lang: z.string().max(16).optional(),
+  })
+  .refine((t) => t.endAt === undefined || (t.at !== undefined && epochMs(t.endAt) >= epochMs(t.at)), {
+    message: 'needs at, and must not be before it',
+    path: ['endAt'],
+  });
 export type TurnInput = z.infer<typeof TurnInputSchema>;
 
 export const EndInputSchema = z.strictObject({ conversationId: id, at: timestamp.optional() });

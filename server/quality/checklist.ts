@@ -31,6 +31,15 @@ export function hasTimeExpression(sentence: string): boolean {
   return TIME_PATTERNS.some((p) => p.test(sentence));
 }
 
+/** The words that say by when ("before 5 pm", "24小时内"), the first pattern that matches; undefined when none. */
+export function timeExpressionOf(sentence: string): string | undefined {
+  for (const p of TIME_PATTERNS) {
+    const m = p.exec(sentence);
+    if (m) return m[0].trim();
+  }
+  return undefined;
+}
+
 export interface CommitmentMatch {
   /** The commitment phrase found. */
   phrase: string;

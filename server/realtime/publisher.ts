@@ -61,6 +61,7 @@ export function roomPublisher({ agents, supervisors }: Namespaces, clock: () => 
           prompts(o.conversation, [o.prompt]);
           return;
         case 'alerts':
+          prompts(o.conversation, o.prompts ?? []);
           alerts(o.conversation, o.alerts);
           if (o.assignedBy !== undefined) {
             for (const { alert } of o.alerts) if (alert.assignedTo) supervisors.to(supervisorRoom(alert.assignedTo)).emit('alert:assigned', { alert, by: o.assignedBy });

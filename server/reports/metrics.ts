@@ -61,15 +61,17 @@ export function negativeMsOf(c: Conversation, now: number): number {
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
 /**
- * q = wEnd·(end+1)/2 + wChange·(clamp(end−start, −1, 1)+1)/2 + wChecklist·checklist, normalised by
- * the weights. Where the customer ended, how far the agent moved them, and whether the service
- * standard was kept; a missing checklist drops its term rather than counting as zero.
+ * q = wEnd·endTerm + wChange·(clamp(end−start, −1, 1)+1)/2 + wChecklist·checklist, normalised by the
+ * weights, where endTerm = (PredictedSatisfaction.Score − 1)/4 when the conversation has an estimate
+ * (it orders human satisfaction ratings better than the end mood) and (end+1)/2 otherwise. Where
+ * the customer ended, how far the agent moved them, and whether the service standard was kept; a
+ * missing checklist drops its term rather than counting as zero.
  */
-function qualityOf(config: MetricsConfig, start: number | null, end: number | null, checklist: number | null): number | null {
+export function qualityOf(config: MetricsConfig, start: number | null, end: number | null, checklist: number | null, satisfaction?: number): number | null {
   if (start === null || end === null) return null;
   const w = config.star.weights;
   const terms: [number, number][] = [
-    [w.endMood, (end + 1) / 2],
+    [w.endMood, satisfaction === undefined ? (end + 1) / 2 : (satisfaction - 1) / 4],
     [w.moodChange, (clamp(end - start, -1, 1) + 1) / 2],
   ];
   if (checklist !== null) terms.push([w.checklist, checklist]);
@@ -104,7 +106,7 @@ export function conversationMetrics(c: Conversation, config: MetricsConfig, now:
     })),
     checklistScore,
     worstComplaint: headlineComplaint(c.complaints ?? [])?.grade,
-    quality: qualityOf(config, s.startSentiment, s.endSentiment, checklistScore),
+    quality: qualityOf(config, s.startSentiment, s.endSentiment, checklistScore, c.predictedSatisfaction?.Score),
   };
 }
 
@@ -189,7 +191,7 @@ export function starOf(qualities: readonly number[], teamMean: number, k: number
 }
 
 const STAR_FORMULA =
-  'q = (wEnd·(end+1)/2 + wChange·(clamp(end−start,−1,1)+1)/2 + wChecklist·checklist) / (sum of weights); star = (Σq + k·teamMean) / (n + k); stars = 1 + 4·star';
+  'q = (wEnd·endTerm + wChange·(clamp(end−start,−1,1)+1)/2 + wChecklist·checklist) / (sum of weights), endTerm = (predicted satisfaction − 1)/4, or (end+1)/2 without an estimate; star = (Σq + k·teamMean) / (n + k); stars = 1 + 4·star';
 
 export function metricsReport(
   conversations: readonly Conversation[],

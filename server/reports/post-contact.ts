@@ -2,6 +2,10 @@ import type { Alert } from '../domain/alert.ts';
 import { summarize, type Conversation } from '../domain/conversation.ts';
 import type { ScoredTurn, Speaker } from '../domain/turn.ts';
 import type { Complaint } from '../domain/quality.ts';
+import type { AfterCallSummary } from '../domain/after-call.ts';
+import type { ContactReason } from '../domain/contact-reason.ts';
+import type { PredictedSatisfaction } from '../domain/satisfaction.ts';
+import { timingOf, type TimingCharacteristics } from '../domain/timing.ts';
 import { mean } from '../lib/index.ts';
 
 /**
@@ -18,7 +22,8 @@ export interface PostContactSummary {
   Queue?: string;
   StartedAt: string;
   EndedAt?: string;
-  ConversationCharacteristics: {
+  /** Talk time, non-talk time, interruptions and talk speed for calls; response times and customer waits for chats (server/domain/timing.ts). */
+  ConversationCharacteristics: TimingCharacteristics & {
     TotalConversationDurationMillis: number;
     Sentiment: {
       /** Mean valence of each participant's turns, times 5; null when they never spoke. */
@@ -29,12 +34,20 @@ export interface PostContactSummary {
     NegativeEpisodes: number;
     /** Started clearly negative, ended clearly positive. */
     Recovered: boolean;
+    /** 1-5 with a 0-1 confidence (server/domain/satisfaction.ts); absent when the customer never spoke or analytics are off. */
+    PredictedSatisfaction?: PredictedSatisfaction;
   };
+  /** Why the customer contacted (config/analytics.yaml keywords, else the intent model). */
+  ContactReason?: ContactReason;
+  /** The after-call summary drafted on the machine from the transcript: issue, commitments with their times, outcome, mood. */
+  AfterCall?: AfterCallSummary;
   Transcript: {
     Id: string;
     ParticipantId: Role;
     Content: string;
     BeginOffsetMillis: number;
+    /** Where the source gave the utterance's end. */
+    EndOffsetMillis?: number;
     Sentiment: 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE';
     /** The model's valence times 5. */
     SentimentScore: number;
@@ -101,12 +114,17 @@ export function postContactSummary(c: Conversation, now: number): PostContactSum
       },
       NegativeEpisodes: c.complaints?.length ?? 0,
       Recovered: summarize(c, now).recovered,
+      PredictedSatisfaction: c.predictedSatisfaction,
+      ...timingOf(c, now),
     },
+    ContactReason: c.contactReason,
+    AfterCall: c.afterCall,
     Transcript: c.turns.map((t) => ({
       Id: t.turnId,
       ParticipantId: ROLE[t.speaker],
       Content: t.text,
       BeginOffsetMillis: t.at - c.startedAt,
+      EndOffsetMillis: t.endAt === undefined ? undefined : t.endAt - c.startedAt,
       Sentiment: t.score.label.toUpperCase() as 'POSITIVE' | 'NEUTRAL' | 'NEGATIVE',
       SentimentScore: round1(SCALE * t.score.valence),
       Emotion: t.score.emotion?.label,

@@ -7,6 +7,7 @@ import { argmax, assertSentimentLabels, toSentiment } from './labels.ts';
 import { downloadProgressBar } from './progress.ts';
 
 export { SaturatedError } from './batcher.ts';
+export { loadClassifier, type Classifier } from './classifier.ts';
 
 export interface ScorerOptions extends Omit<BatcherOptions, 'onBatch'> {
   sentimentModel: string;

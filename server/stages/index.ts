@@ -1,6 +1,8 @@
+import type { Analytics } from '../analytics/index.ts';
 import { createPromptSources, type Playbook } from '../guidance/index.ts';
 import type { Quality } from '../quality/index.ts';
 import type { Rule } from '../rules/index.ts';
+import { analyticsStage } from './analytics.ts';
 import { applyScore } from './apply-score.ts';
 import { armDeadlines } from './arm-deadlines.ts';
 import { checklist } from './checklist.ts';
@@ -18,6 +20,7 @@ export interface StagesOptions {
   resolveAbove: number;
   playbook: Playbook;
   quality: Quality;
+  analytics?: Analytics;
 }
 
 /**
@@ -34,6 +37,7 @@ export function createTurnStages(o: StagesOptions): readonly TurnStage[] {
     checklist(o.quality.checklist),
     grading(o.quality.grade),
     prompts(createPromptSources(o)),
+    analyticsStage(o.analytics),
     expiry(o.resolveAbove),
   ];
   checkOrder(stages);

@@ -3,6 +3,7 @@ import type { Conversation } from '../domain/conversation.ts';
 import type { Prompt } from '../domain/prompt.ts';
 import type { Checklist } from '../domain/quality.ts';
 import type { Score, ScoredTurn, Turn } from '../domain/turn.ts';
+import type { IntentGuess } from '../domain/contact-reason.ts';
 import type { Finding } from '../rules/index.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface TurnInput {
   score: Score;
   /** This customer's earlier conversations in the repeat-contact window; undefined when already known or not looked up. */
   priorContacts?: number;
+  /** The intent model's guess at the contact reason, while it is open; undefined without a model. */
+  intent?: IntentGuess;
 }
 
 /** The state stages read and add to. `conversation` is always the conversation as changed so far. */

@@ -111,6 +111,15 @@ describe('rapport score', () => {
       expect(r.summary.Transcript).toHaveLength(9);
       expect(r.summary.Checklist.find((c) => c.Item === 'greeting')?.Status).toBe('DONE');
       expect(r.negativeEpisodes).toBe(r.summary.Complaints.length);
+      // Analytics: the same estimate at the top and in the summary; the outage is the reason.
+      expect(r.predictedSatisfaction).toEqual(r.summary.ConversationCharacteristics.PredictedSatisfaction);
+      expect(r.predictedSatisfaction!.Score).toBeGreaterThanOrEqual(1);
+      expect(r.predictedSatisfaction!.Confidence).toBeGreaterThan(0);
+      expect(r.contactReason?.id).toBe('outage');
+    }
+    // The calls carry their turn ends: 23 s of agent talk in every voice format.
+    for (const r of results.filter((x) => x.summary.Channel === 'VOICE')) {
+      expect(r.summary.ConversationCharacteristics.TalkTime?.DetailsByParticipant.AGENT.TotalTimeMillis).toBe(23_000);
     }
     const files = await readdir(out);
     expect(files).toContain('summary.csv');

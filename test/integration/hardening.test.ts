@@ -52,6 +52,8 @@ describe('one refusal shape', () => {
   it('answers every HTTP error with { ok: false, code, message, errors? }', async () => {
     const agent = await tokenFor(rapport, 'agent', 'alice');
     await call('POST', '/api/turns', ingest, { conversationId: 'shape-1', speaker: 'customer', text: 'hello', agentId: 'bob' });
+    // Stored before it is asked for: the 403 below is about whose conversation it is, not a race with scoring.
+    await rapport.pipeline.idle();
     const cases: [Awaited<ReturnType<typeof call>>, Refusal['code'], number][] = [
       [await call('GET', '/api/conversations?limit=abc', agent), 'invalid', 400],
       [await call('GET', '/api/conversations'), 'unauthorized', 401],

@@ -70,7 +70,7 @@ export async function rig(store = new MemoryStore(), clock = { now: T0 }) {
     newId: () => `id${++ids}`,
   });
   await pipeline.start();
-  const commands = new Commands({ order: pipeline, store, publisher, acknowledge: config.quality.acknowledge, clock: () => clock.now, newId: () => `id${++ids}` });
+  const commands = new Commands({ order: pipeline, store, publisher, acknowledge: config.quality.acknowledge, timedRules: [], playbook: config.playbook, clock: () => clock.now, newId: () => `id${++ids}` });
   await ticker.start(commands, false);
   await idle.start(commands, false);
   let turn = 0;

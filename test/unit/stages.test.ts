@@ -9,7 +9,7 @@ const options = { rules: createRules(config.rules), resolveAbove: config.rules.r
 
 describe('turn stages', () => {
   it('run in their registered order', () => {
-    expect(createTurnStages(options).map((s) => s.name)).toEqual(['apply-score', 'rules', 'arm-deadlines', 'prior-contacts', 'checklist', 'grading', 'prompts', 'expiry']);
+    expect(createTurnStages(options).map((s) => s.name)).toEqual(['apply-score', 'rules', 'arm-deadlines', 'prior-contacts', 'checklist', 'grading', 'prompts', 'analytics', 'expiry']);
   });
 
   it('refuse a stage placed before the stage that adds what it reads', () => {

@@ -162,6 +162,7 @@ function emptyView(id: string): ConversationView {
     prompts: [],
     curve: { customer: [], agent: [] },
     complaints: [],
+    characteristics: {},
   };
 }
 

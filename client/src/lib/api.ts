@@ -3,6 +3,7 @@
  * the server's own message (every refusal has one), so screens show why rather than "Bad Request".
  */
 import type {
+  ConversationQuery,
   ChurnResponse,
   ConversationFacets,
   ConversationPage,
@@ -33,20 +34,8 @@ export class ApiError extends Error {
   }
 }
 
-export interface ArchiveQuery {
-  q?: string;
-  queue?: string;
-  customerId?: string;
-  grade?: 'none' | 'general' | 'complex' | 'major';
-  offset?: number;
-  agentId?: string;
-  from?: number;
-  to?: number;
-  minSentiment?: number;
-  hasAlerts?: boolean;
-  recovered?: boolean;
-  limit?: number;
-}
+/** The archive's filters: the contract's list query, less the status the archive always sets. */
+export type ArchiveQuery = Omit<ConversationQuery, 'status'>;
 
 export class Api {
   constructor(private readonly token: string) {}

@@ -56,6 +56,11 @@ export function sourceName(source: string): string {
   return has(`source.${source}`) ? t(`source.${source}` as 'source.whisper') : source;
 }
 
+/** A contact reason: the client's words for the shipped keyword reasons, else the label the server gives. */
+export function contactReasonName(reason: { id: string; label: string }): string {
+  return has(`contact.${reason.id}`) ? t(`contact.${reason.id}` as 'contact.billing') : reason.label;
+}
+
 /** A scorecard criterion: the client's words for the shipped ids, else the label configured for it. */
 export function criterionName(id: string, label: string): string {
   return has(`criterion.${id}`) ? t(`criterion.${id}` as 'criterion.greeting') : label;

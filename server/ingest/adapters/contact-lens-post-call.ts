@@ -9,7 +9,7 @@ const PostCall = z.looseObject({
   CustomerMetadata: z.looseObject({ ContactId: z.string().min(1).optional() }).optional(),
   Participants: z.array(z.object({ ParticipantId: z.string().min(1), ParticipantRole: z.string().min(1) })).min(1),
   Transcript: z.array(
-    z.object({ Id: z.string().min(1), ParticipantId: z.string().min(1), Content: z.string(), BeginOffsetMillis: z.number().int().nonnegative() }),
+    z.object({ Id: z.string().min(1), ParticipantId: z.string().min(1), Content: z.string(), BeginOffsetMillis: z.number().int().nonnegative(), EndOffsetMillis: z.number().int().nonnegative().optional() }),
   ),
 });
 
@@ -29,7 +29,7 @@ function parse(input: unknown): Transcript {
     if (role === undefined) throw new FormatError('contact-lens-post-call', `Transcript.${i}.ParticipantId`, `"${t.ParticipantId}" is not in Participants`);
     const speaker = CONTACT_LENS_ROLES[role];
     if (!speaker || t.Content.trim() === '') return [];
-    return [{ conversationId: doc.CustomerMetadata?.ContactId, turnId: t.Id, speaker, text: t.Content, offsetMs: t.BeginOffsetMillis, final: true, channel, lang }];
+    return [{ conversationId: doc.CustomerMetadata?.ContactId, turnId: t.Id, speaker, text: t.Content, offsetMs: t.BeginOffsetMillis, durationMs: t.EndOffsetMillis === undefined ? undefined : Math.max(0, t.EndOffsetMillis - t.BeginOffsetMillis), final: true, channel, lang }];
   });
   return { format: 'contact-lens-post-call', turns, ended: true };
 }

@@ -46,7 +46,7 @@ function parse(input: unknown): Transcript {
       if (!s || !speaker) continue;
       const text = final ? final.Content : (partial!.PartialContent ?? partial!.Content!);
       if (text.trim() === '') continue;
-      turns.push({ conversationId: event.ContactId, turnId: s.Id, speaker, text, offsetMs: s.BeginOffsetMillis, final: final !== undefined, channel: 'voice' });
+      turns.push({ conversationId: event.ContactId, turnId: s.Id, speaker, text, offsetMs: s.BeginOffsetMillis, durationMs: Math.max(0, s.EndOffsetMillis - s.BeginOffsetMillis), final: final !== undefined, channel: 'voice' });
     }
   }
   return { format: 'contact-lens-realtime', turns, ended };

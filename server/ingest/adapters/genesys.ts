@@ -53,6 +53,7 @@ function parse(input: unknown): Transcript {
         speaker: CHANNELS[u.channel],
         text: best.transcript,
         ...(body.sessionStartTimeMs === undefined ? { offsetMs: best.offsetMs } : { at: body.sessionStartTimeMs + best.offsetMs }),
+        durationMs: best.durationMs,
         final: u.isFinal,
         channel: 'voice',
         lang: languageOf(u.dialect),

@@ -94,6 +94,7 @@ export function adapterRoutes({ ingest, tokens, store, offline, clock }: Adapter
         channel: t.channel,
         final: true,
         at: t.at,
+        endAt: t.endAt,
         agentId: t.agentId,
         customerId: t.customerId,
         queue: t.queue,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inferRoles, OTHER_ROLE, type RoleInference } from '../roles.ts';
-import type { TurnInput } from '../schema.ts';
+import { epochMs, type TurnInput } from '../schema.ts';
 import { contactLensPostCall } from './contact-lens-post-call.ts';
 import { contactLensRealtime } from './contact-lens-realtime.ts';
 import { csv } from './csv.ts';
@@ -68,7 +68,7 @@ export interface CanonicalOptions {
 
 /**
  * Canonical turns per conversation: roles from the format where it has them, inferred where it does
- * not; offsets turned into times from `startAt`.
+ * not; offsets turned into times from `startAt`, and durations into `endAt` once the start is known.
  */
 export function toCanonical(transcript: Transcript, o: CanonicalOptions = {}): CanonicalConversation[] {
   const byConversation = groupBy(transcript.turns, (t: SourceTurn) => {
@@ -88,6 +88,7 @@ export function toCanonical(transcript: Transcript, o: CanonicalOptions = {}): C
       turns: turns.map((t, i): TurnInput => {
         const speaker = o.swapRoles ? OTHER_ROLE[speakers[i]!] : speakers[i]!;
         const at = t.at ?? (t.offsetMs !== undefined && o.startAt !== undefined ? o.startAt + t.offsetMs : undefined);
+        const start = at === undefined ? undefined : epochMs(at);
         return {
           conversationId,
           turnId: t.turnId,
@@ -96,6 +97,7 @@ export function toCanonical(transcript: Transcript, o: CanonicalOptions = {}): C
           channel: t.channel ?? 'chat',
           final: t.final,
           at,
+          endAt: t.endAt ?? (start === undefined || t.durationMs === undefined ? undefined : start + t.durationMs),
           agentId: t.agentId,
           customerId: t.customerId,
           queue: t.queue,

@@ -1,4 +1,4 @@
-import { blocksOf, cueStartMs, FormatError, plainText, splitSpeakerPrefix, textOf, type SourceTurn, type Transcript, type TranscriptFormat } from './transcript.ts';
+import { blocksOf, cueTiming, FormatError, plainText, splitSpeakerPrefix, textOf, type SourceTurn, type Transcript, type TranscriptFormat } from './transcript.ts';
 
 /**
  * SubRip subtitles: numbered cues with "00:00:01,000 --> 00:00:04,000" timings. SRT has no speaker
@@ -10,10 +10,10 @@ function parse(text: string): Transcript {
     const [index, timing, ...payload] = block.lines;
     if (!/^\d+$/u.test(index!.trim())) throw new FormatError('srt', `line ${block.firstLine}`, `expected a cue number, got "${index!.trim()}"`);
     if (timing === undefined) throw new FormatError('srt', `line ${block.firstLine + 1}`, 'a cue needs a timing line after its number');
-    const offsetMs = cueStartMs(timing, 'srt', block.firstLine + 1, ',');
+    const timed = cueTiming(timing, 'srt', block.firstLine + 1, ',');
     const { party, text: said } = splitSpeakerPrefix(plainText(payload.join(' ')));
     if (said === '') continue;
-    turns.push({ turnId: `cue-${index!.trim()}`, party, text: said, offsetMs, final: true, channel: 'voice' });
+    turns.push({ turnId: `cue-${index!.trim()}`, party, text: said, ...timed, final: true, channel: 'voice' });
   }
   if (turns.length === 0) throw new FormatError('srt', '(document)', 'has no cues with text');
   return { format: 'srt', turns, ended: true };

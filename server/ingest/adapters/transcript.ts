@@ -35,6 +35,10 @@ export interface SourceTurn {
   offsetMs?: number;
   /** Absolute time, for formats that know it. */
   at?: number | string;
+  /** Absolute end, for formats that know it (canonical JSON Lines). */
+  endAt?: number | string;
+  /** How long the utterance lasted, for formats that say (cue ends, EndOffsetMillis, durationMs). */
+  durationMs?: number;
   final: boolean;
   channel?: Channel;
   agentId?: string;
@@ -115,7 +119,7 @@ export function languageOf(code: string | undefined): string | undefined {
 }
 
 /*
- * Cue parsing for WebVTT and SRT stays hand-written (blocksOf, cueStartMs): it is the small part of
+ * Cue parsing for WebVTT and SRT stays hand-written (blocksOf, cueTiming): it is the small part of
  * those formats Rapport reads (a timing line, an optional id, the text with its voice tags), its
  * errors name the first bad line, and it serves both formats one way. The maintained parsers do not
  * fit: media-captions only parses asynchronously (`parseText` returns a Promise, while every
@@ -147,15 +151,16 @@ function timecodeMs(text: string): number | undefined {
   return ((Number(m[1] ?? 0) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]);
 }
 
-/** "start --> end [settings]" -> the start in ms; the error says what a cue timing line must look like. */
-export function cueStartMs(line: string, format: FormatName, lineNumber: number, separator: '.' | ','): number {
+/** "start --> end [settings]" -> the cue's start and duration in ms; the error says what a cue timing line must look like. */
+export function cueTiming(line: string, format: FormatName, lineNumber: number, separator: '.' | ','): { offsetMs: number; durationMs: number } {
   const [start, rest] = line.split('-->');
   const end = rest?.trim().split(/\s+/u)[0];
   const startMs = start === undefined ? undefined : timecodeMs(start);
-  if (startMs === undefined || end === undefined || timecodeMs(end) === undefined) {
-    throw new FormatError(format, `line ${lineNumber}`, `expected a cue timing like "00:00:01${separator}000 --> 00:00:04${separator}000", got "${line.trim()}"`);
-  }
-  return startMs;
+  const endMs = end === undefined ? undefined : timecodeMs(end);
+  const expected = `expected a cue timing like "00:00:01${separator}000 --> 00:00:04${separator}000", got "${line.trim()}"`;
+  if (startMs === undefined || endMs === undefined) throw new FormatError(format, `line ${lineNumber}`, expected);
+  if (endMs < startMs) throw new FormatError(format, `line ${lineNumber}`, `the cue ends before it starts: "${line.trim()}"`);
+  return { offsetMs: startMs, durationMs: endMs - startMs };
 }
 
 /** "Agent: hello" -> party "Agent", text "hello": the speaker-prefix convention of plain transcripts. */

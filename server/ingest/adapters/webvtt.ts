@@ -1,4 +1,4 @@
-import { blocksOf, cueStartMs, FormatError, plainText, splitSpeakerPrefix, textOf, type SourceTurn, type Transcript, type TranscriptFormat } from './transcript.ts';
+import { blocksOf, cueTiming, FormatError, plainText, splitSpeakerPrefix, textOf, type SourceTurn, type Transcript, type TranscriptFormat } from './transcript.ts';
 
 const VOICE = /<v(?:\.[\w.-]+)?\s+([^>]+)>/u;
 const STARTS_WITH_TIMECODE = /^\s*(?:\d+:)?\d\d:\d\d[.,]\d/u;
@@ -21,12 +21,12 @@ function parse(text: string): Transcript {
     const timingIndex = STARTS_WITH_TIMECODE.test(block.lines[0]!) ? 0 : 1;
     const timing = block.lines[timingIndex];
     if (timing === undefined) throw new FormatError('webvtt', `line ${block.firstLine + 1}`, 'a cue needs a timing line ("start --> end")');
-    const offsetMs = cueStartMs(timing, 'webvtt', block.firstLine + timingIndex, '.');
+    const timed = cueTiming(timing, 'webvtt', block.firstLine + timingIndex, '.');
     const cueId = timingIndex === 1 ? block.lines[0]!.trim() : undefined;
     const voices = voiceSegments(block.lines.slice(timingIndex + 1));
     voices.forEach((v, i) => {
       const idBase = cueId && /^[\w.:@-]+$/u.test(cueId) ? cueId : `cue-${block.firstLine}`;
-      turns.push({ turnId: voices.length > 1 ? `${idBase}-${i + 1}` : idBase, party: v.party, text: v.text, offsetMs, final: true, channel: 'voice' });
+      turns.push({ turnId: voices.length > 1 ? `${idBase}-${i + 1}` : idBase, party: v.party, text: v.text, ...timed, final: true, channel: 'voice' });
     });
   }
   if (turns.length === 0) throw new FormatError('webvtt', '(document)', 'has no cues with text');
