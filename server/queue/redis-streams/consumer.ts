@@ -77,9 +77,16 @@ export class StreamConsumer {
   private async consume(): Promise<void> {
     while (this.running) {
       try {
-        for (const shard of await this.leases.giveBackExtras()) {
-          this.toClaim.delete(shard);
-          this.toReplay.delete(shard);
+        const extras = this.leases.extras();
+        if (extras.length > 0) {
+          // What of theirs is in flight finishes here first: the next owner replays only what is left
+          // pending, so a conversation's turns never run in two processes at once.
+          await this.drain(extras);
+          await this.leases.giveBack(extras);
+          for (const shard of extras) {
+            this.toClaim.delete(shard);
+            this.toReplay.delete(shard);
+          }
         }
         const shards = this.leases.readable(this.o.blockMs);
         if (shards.length === 0) {

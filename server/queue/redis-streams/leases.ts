@@ -83,15 +83,18 @@ export class ShardLeases {
     return [...this.owned].filter(([, until]) => until > horizon).map(([shard]) => shard);
   }
 
-  /** Releases the shards held beyond the fair share; resolves with them. */
-  async giveBackExtras(): Promise<number[]> {
-    const extra = [...this.owned.keys()].slice(this.fairShare);
-    for (const shard of extra) {
-      this.owned.delete(shard);
+  /** The shards held beyond the fair share: to give back once nothing of theirs is in flight here. */
+  extras(): number[] {
+    return [...this.owned.keys()].slice(this.fairShare);
+  }
+
+  /** Releases these shards (extras whose entries in flight are done). */
+  async giveBack(shards: readonly number[]): Promise<void> {
+    for (const shard of shards) {
+      if (!this.owned.delete(shard)) continue;
       await this.release(shard);
       this.log.info({ shard, worker: this.workerId }, 'gave a turn shard back to balance the workers');
     }
-    return extra;
   }
 
   /** Gives every shard back now rather than making the others wait out the leases; best effort. */
