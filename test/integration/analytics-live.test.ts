@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rapport } from '../../server/app.ts';
+import { moodLabel } from '../../server/domain/after-call.ts';
 import type { ConversationSummary } from '../../server/domain/conversation.ts';
 import type { Prompt } from '../../server/domain/prompt.ts';
 import { connectAs, nextEvent, startRapport, tokenFor } from '../support/server.ts';
@@ -64,7 +65,11 @@ describe('analytics live, with the real models', () => {
       Commitments: [{ TurnId: 'e2', Time: 'today' }],
       Outcome: 'FOLLOW_UP',
     });
-    expect(summary.AfterCall.Mood.End).toBe('POSITIVE');
+    // The end label is the customer's smoothed mood at their last turn, which one thankful turn lifts
+    // from furious to about level (the curve halves the distance per confident turn).
+    const curve = (await get('/api/conversations/an-en')).curve.customer as { smoothed: number }[];
+    expect(summary.AfterCall.Mood).toEqual({ Start: 'NEGATIVE', End: moodLabel(curve.at(-1)!.smoothed) });
+    expect(curve.at(-1)!.smoothed).toBeGreaterThan(curve[0]!.smoothed + 0.5);
     expect(summary.ConversationCharacteristics.ChatMetrics.CustomerWaits).toHaveLength(1);
     // QA filters: by reason, and the unsatisfied ones.
     expect((await get('/api/conversations?reason=billing')).conversations.map((c: { id: string }) => c.id)).toEqual(['an-en']);
