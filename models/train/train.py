@@ -75,7 +75,7 @@ def collate(enc, b):
     return ids, (ids != 0).long(), y
 
 
-def main():
+def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--task", choices=["sentiment", "emotion"], default="sentiment")
     ap.add_argument("--out", required=True)
@@ -113,20 +113,12 @@ def main():
     ap.add_argument("--max-steps", type=int, default=0, help="stop an epoch after N steps (benchmarking)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
-    a = ap.parse_args()
+    return ap.parse_args()
 
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(a.seed)
-    random.seed(a.seed)
-    rng = random.Random(a.seed)
-    t_start = time.time()
 
-    labels = data.SENTIMENT_LABELS if a.task == "sentiment" else data.EMOTION_LABELS
-    tok_dir = a.tokenizer or a.init or a.init_encoder or a.out
-    if not os.path.exists(os.path.join(tok_dir, "tokenizer.json")):
-        sys.exit(f"no tokenizer.json in {tok_dir}: run models/train/build_vocab.py --out {tok_dir} first")
-    tok = Tokenizer.from_file(tok_dir)
-
+def training_rows(a, labels, tok, t_start):
+    """The task's training rows (shared data, a user TSV, or both), per-source label counts, and the
+    rows tokenized with the per-source length caps."""
     caps = {}
     for c in a.cap:
         k, v = c.split("=")
@@ -148,6 +140,11 @@ def main():
     n_tok = sum(len(e[0]) for e in enc)
     print(f"tokens/epoch: {n_tok}  (tokenized in {time.time()-t_start:.0f}s)", file=sys.stderr)
 
+    return counts, enc
+
+
+def build_model(a, labels, tok):
+    """A model to fine-tune (--init), one whose encoder comes from another folder (--init-encoder), or a new one."""
     if a.init:
         model, init_labels, _ = load_folder(a.init)
         if init_labels != labels:
@@ -170,9 +167,11 @@ def main():
         model = Classifier(len(tok.vocab), len(labels), hidden=a.hidden, layers=a.layers, heads=a.heads,
                            ffn=a.ffn, max_pos=a.max_len, emb=a.emb, dropout=a.dropout,
                            wide_buckets=a.wide_buckets, wide_dim=a.wide_dim)
-    n_params = sum(p.numel() for p in model.parameters())
-    print(f"model: {model.cfg}  params {n_params/1e6:.2f}M", file=sys.stderr)
+    return model
 
+
+def optimizer_for(model, a):
+    """AdamW with weight decay on the matrices only, and the wide n-gram bag at its own learning-rate multiple."""
     named = [(n, p) for n, p in model.named_parameters()]
     wide = [p for n, p in named if n.startswith("wide")]
     decay = [p for n, p in named if p.dim() >= 2 and "pos" not in n and not n.startswith("wide")]
@@ -181,20 +180,76 @@ def main():
               {"params": no_decay, "weight_decay": 0.0, "lr_mult": 1.0}]
     if wide:
         groups.append({"params": wide, "weight_decay": 0.0, "lr_mult": a.wide_lr_mult})
-    opt = torch.optim.AdamW(groups, lr=a.lr)
+    return torch.optim.AdamW(groups, lr=a.lr)
+
+
+def class_weights(a, enc, labels):
+    """None, or 1/sqrt(class frequency) normalized to mean 1 (--class-weight sqrt)."""
+    if a.class_weight != "sqrt":
+        return None
+    freq = torch.zeros(len(labels))
+    for _, y in enc:
+        freq[y] += 1
+    cw = 1.0 / freq.clamp(min=1).sqrt()
+    cw = cw / cw.mean()
+    print("class weights: " + " ".join(f"{l}={w:.2f}" for l, w in zip(labels, cw.tolist())), file=sys.stderr)
+    return cw
+
+
+def calibration(split_logits, dev):
+    """The temperature fitted on the dev splits, with NLL and ECE before and after, and an honest
+    check: fitted on one half of every split, measured on the other."""
+    sets = ev.restricted_sets(split_logits, dev)
+    T = ev.fit_temperature(sets)
+    nll1, ece1 = ev.nll_and_ece(sets, 1.0)
+    nllT, eceT = ev.nll_and_ece(sets, T)
+    # honest check of the calibration: fit on one half of every split, measure on the other
+    g = torch.Generator().manual_seed(0)
+    half_a, half_b = [], []
+    for lg, y in sets:
+        perm = torch.randperm(len(y), generator=g)
+        h = len(y) // 2
+        half_a.append((lg[perm[:h]], y[perm[:h]]))
+        half_b.append((lg[perm[h:]], y[perm[h:]]))
+    T_a = ev.fit_temperature(half_a)
+    ece_b1, ece_bT = ev.nll_and_ece(half_b, 1.0)[1], ev.nll_and_ece(half_b, T_a)[1]
+    print(f"temperature T={T:.3f}: dev NLL {nll1:.4f} -> {nllT:.4f}, ECE(15 bins) {ece1*100:.2f}% -> {eceT*100:.2f}%; "
+          f"held-out half: T={T_a:.3f}, ECE {ece_b1*100:.2f}% -> {ece_bT*100:.2f}%", file=sys.stderr)
+    return T, {"fit_on": "all dev splits (binary splits: softmax over negative/positive)",
+               "ece15_before": round(ece1, 4), "ece15_after": round(eceT, 4),
+               "nll_before": round(nll1, 4), "nll_after": round(nllT, 4),
+               "split_half_check": {"T": round(T_a, 4), "ece15_before": round(ece_b1, 4),
+                                    "ece15_after": round(ece_bT, 4)}}
+
+
+def main():
+    a = parse_args()
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    random.seed(a.seed)
+    rng = random.Random(a.seed)
+    t_start = time.time()
+
+    labels = data.SENTIMENT_LABELS if a.task == "sentiment" else data.EMOTION_LABELS
+    tok_dir = a.tokenizer or a.init or a.init_encoder or a.out
+    if not os.path.exists(os.path.join(tok_dir, "tokenizer.json")):
+        sys.exit(f"no tokenizer.json in {tok_dir}: run models/train/build_vocab.py --out {tok_dir} first")
+    tok = Tokenizer.from_file(tok_dir)
+
+    counts, enc = training_rows(a, labels, tok, t_start)
+
+    model = build_model(a, labels, tok)
+    n_params = sum(p.numel() for p in model.parameters())
+    print(f"model: {model.cfg}  params {n_params/1e6:.2f}M", file=sys.stderr)
+
+    opt = optimizer_for(model, a)
     steps_per_epoch = len(make_batches(enc, a.batch, random.Random(0)))
     if a.max_steps:
         steps_per_epoch = min(steps_per_epoch, a.max_steps)
     total = steps_per_epoch * a.epochs
 
-    cw = None
-    if a.class_weight == "sqrt":
-        freq = torch.zeros(len(labels))
-        for _, y in enc:
-            freq[y] += 1
-        cw = 1.0 / freq.clamp(min=1).sqrt()
-        cw = cw / cw.mean()
-        print("class weights: " + " ".join(f"{l}={w:.2f}" for l, w in zip(labels, cw.tolist())), file=sys.stderr)
+    cw = class_weights(a, enc, labels)
     dev = data.sentiment_dev() if a.task == "sentiment" else data.emotion_dev()
     budget = a.time_budget * 60.0
     state = {"best": -1.0, "history": [], "step": 0, "train_time": 0.0, "best_at": None}
@@ -226,31 +281,12 @@ def main():
         model.train()
 
     def finalize(res, split_logits):
-        sets = ev.restricted_sets(split_logits, dev)
-        T = ev.fit_temperature(sets)
-        nll1, ece1 = ev.nll_and_ece(sets, 1.0)
-        nllT, eceT = ev.nll_and_ece(sets, T)
-        # honest check of the calibration: fit on one half of every split, measure on the other
-        g = torch.Generator().manual_seed(0)
-        half_a, half_b = [], []
-        for lg, y in sets:
-            perm = torch.randperm(len(y), generator=g)
-            h = len(y) // 2
-            half_a.append((lg[perm[:h]], y[perm[:h]]))
-            half_b.append((lg[perm[h:]], y[perm[h:]]))
-        T_a = ev.fit_temperature(half_a)
-        ece_b1, ece_bT = ev.nll_and_ece(half_b, 1.0)[1], ev.nll_and_ece(half_b, T_a)[1]
-        print(f"temperature T={T:.3f}: dev NLL {nll1:.4f} -> {nllT:.4f}, ECE(15 bins) {ece1*100:.2f}% -> {eceT*100:.2f}%; "
-              f"held-out half: T={T_a:.3f}, ECE {ece_b1*100:.2f}% -> {ece_bT*100:.2f}%", file=sys.stderr)
+        T, calibrated = calibration(split_logits, dev)
         meta = {
             "task": a.task,
             "trained": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%MZ"),
             "temperature": round(T, 4),
-            "calibration": {"fit_on": "all dev splits (binary splits: softmax over negative/positive)",
-                            "ece15_before": round(ece1, 4), "ece15_after": round(eceT, 4),
-                            "nll_before": round(nll1, 4), "nll_after": round(nllT, 4),
-                            "split_half_check": {"T": round(T_a, 4), "ece15_before": round(ece_b1, 4),
-                                                 "ece15_after": round(ece_bT, 4)}},
+            "calibration": calibrated,
             "selected_checkpoint": state["best_at"],
             "selection": "best checkpoint by mean macro-F1 over the dev splits",
             "dev": {k: {"n": v["n"], "accuracy": round(v["accuracy"], 4), "macro_f1": round(v["macro_f1"], 4),
