@@ -43,8 +43,12 @@ export class ShardLeases {
     return this.owned.has(shard);
   }
 
-  /** Heartbeat, renewal of the shards held and acquisition up to the fair share; resolves with the shards newly taken. */
-  async tend(): Promise<number[]> {
+  /**
+   * Heartbeat, renewal of the shards held and acquisition up to the fair share. `onTaken` hears of
+   * each shard in the same tick it becomes readable, so the consumer claims what its previous owner
+   * left pending before it can read anything newer from it.
+   */
+  async tend(onTaken: (shard: number) => void): Promise<void> {
     // Redis's clock, not this machine's: heartbeats from several machines are compared.
     const [seconds, micros] = await this.redis.time();
     const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
@@ -70,11 +74,11 @@ export class ShardLeases {
       const sent = Date.now();
       if ((await this.redis.set(leaseKey(shard), this.workerId, { condition: 'NX', expiration: { type: 'PX', value: this.o.leaseMs } })) === 'OK') {
         this.owned.set(shard, sent + this.o.leaseMs);
+        onTaken(shard);
         taken.push(shard);
       }
     }
     if (taken.length > 0) this.log.info({ shards: taken, worker: this.workerId }, 'took turn shards');
-    return taken;
   }
 
   /** Shards readable now: held with enough lease left to outlast a blocking read and a renewal. */

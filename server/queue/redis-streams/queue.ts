@@ -137,7 +137,7 @@ export class RedisStreamQueue implements TurnQueue {
     if (this.tending || !this.running) return;
     this.tending = true;
     try {
-      for (const shard of await this.leases.tend()) this.consumer?.taken(shard);
+      await this.leases.tend((shard) => this.consumer?.taken(shard));
       const measured = await measureShards(this.redis, this.o.shards, this.o.countUpTo);
       this.lastStats = measured.map(({ shard, length, lag, pending }) => ({ shard, length, lag, pending }));
       if (this.ticks++ % TRIM_EVERY_TICKS === 0) for (const m of measured) if (this.leases.holds(m.shard)) await trimShard(this.redis, m);
