@@ -27,39 +27,11 @@ export function runRules(rules: readonly Rule[], ctx: RuleContext, o: EngineOpti
 
   for (const rule of rules) {
     const finding = rule.evaluate(ctx);
-    if (!finding) continue;
-    const existing = active.get(rule.id);
-    if (!existing) {
-      const alert: Alert = {
-        id: newId(),
-        conversationId: conversation.id,
-        agentId: conversation.agentId,
-        severity: finding.severity,
-        rule: rule.id,
-        reason: finding.reason,
-        reasonCode: finding.code,
-        evidence: finding.evidence,
-        state: 'open',
-        openedAt: now,
-        updatedAt: now,
-      };
-      active.set(rule.id, alert);
-      changed.push(alert);
-      fresh.push(finding);
-    } else if (severityRank(finding.severity) > severityRank(existing.severity)) {
-      const escalated: Alert = {
-        ...existing,
-        severity: maxSeverity(existing.severity, finding.severity),
-        reason: finding.reason,
-        reasonCode: finding.code,
-        evidence: [...new Set([...existing.evidence, ...finding.evidence])],
-        state: 'open',
-        updatedAt: now,
-      };
-      active.set(rule.id, escalated);
-      changed.push(escalated);
-      fresh.push(finding);
-    }
+    const alert = finding && alertFor(finding, active.get(rule.id), conversation, rule.id, now, newId);
+    if (!finding || !alert) continue;
+    active.set(rule.id, alert);
+    changed.push(alert);
+    fresh.push(finding);
   }
 
   const recovered = turn.speaker === 'customer' && !turn.score.lowConfidence && turn.smoothed >= o.resolveAbove;
@@ -70,4 +42,36 @@ export function runRules(rules: readonly Rule[], ctx: RuleContext, o: EngineOpti
     }
   }
   return { changed, fresh };
+}
+
+/**
+ * What a finding does to its rule's active alert: opens one when there is none, raises it when the
+ * finding is more severe, and otherwise changes nothing (undefined). Per-turn and timed rules alike.
+ */
+export function alertFor(finding: Finding, active: Alert | undefined, c: { id: string; agentId?: string }, ruleId: string, now: number, newId: () => string): Alert | undefined {
+  if (!active) {
+    return {
+      id: newId(),
+      conversationId: c.id,
+      agentId: c.agentId,
+      severity: finding.severity,
+      rule: ruleId,
+      reason: finding.reason,
+      reasonCode: finding.code,
+      evidence: finding.evidence,
+      state: 'open',
+      openedAt: now,
+      updatedAt: now,
+    };
+  }
+  if (severityRank(finding.severity) <= severityRank(active.severity)) return undefined;
+  return {
+    ...active,
+    severity: maxSeverity(active.severity, finding.severity),
+    reason: finding.reason,
+    reasonCode: finding.code,
+    evidence: [...new Set([...active.evidence, ...finding.evidence])],
+    state: 'open',
+    updatedAt: now,
+  };
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { isActive, maxSeverity, resolve, severityRank, type Alert } from '../domain/alert.ts';
+import { isActive, resolve, type Alert } from '../domain/alert.ts';
 import type { Conversation } from '../domain/conversation.ts';
+import { alertFor } from './engine.ts';
 import type { Finding } from './rule.ts';
 
 /**
@@ -58,33 +59,13 @@ export function runTimedRules(rules: readonly TimedRule[], c: Conversation, now:
   for (const rule of rules) {
     const finding = rule.evaluateAt(c, now);
     const active = activeAlertOf(c, rule.id);
-    if (finding && !active) {
-      changed.push({
-        id: newId(),
-        conversationId: c.id,
-        agentId: c.agentId,
-        severity: finding.severity,
-        rule: rule.id,
-        reason: finding.reason,
-        reasonCode: finding.code,
-        evidence: finding.evidence,
-        state: 'open',
-        openedAt: now,
-        updatedAt: now,
-      });
-      fresh.push(finding);
-    } else if (finding && active && severityRank(finding.severity) > severityRank(active.severity)) {
-      changed.push({
-        ...active,
-        severity: maxSeverity(active.severity, finding.severity),
-        reason: finding.reason,
-        reasonCode: finding.code,
-        evidence: [...new Set([...active.evidence, ...finding.evidence])],
-        state: 'open',
-        updatedAt: now,
-      });
-      fresh.push(finding);
-    } else if (!finding && active) {
+    if (finding) {
+      const alert = alertFor(finding, active, c, rule.id, now, newId);
+      if (alert) {
+        changed.push(alert);
+        fresh.push(finding);
+      }
+    } else if (active) {
       changed.push(resolve(active, rule.resolvedBecause, now));
     }
   }
