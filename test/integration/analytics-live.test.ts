@@ -4,7 +4,7 @@ import type { Rapport } from '../../server/app.ts';
 import { moodLabel } from '../../server/domain/after-call.ts';
 import type { ConversationSummary } from '../../server/domain/conversation.ts';
 import type { Prompt } from '../../server/domain/prompt.ts';
-import { connectAs, nextEvent, startRapport, tokenFor } from '../support/server.ts';
+import { connectAs, nextEvent, postAs, startRapport, tokenFor } from '../support/server.ts';
 
 let rapport: Rapport;
 let ingestToken: string;
@@ -12,14 +12,7 @@ let qaToken: string;
 let agent: Socket;
 let supervisor: Socket;
 
-async function post(route: string, body: unknown) {
-  const res = await fetch(`${rapport.url}${route}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ingestToken}` },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const post = (route: string, body: unknown) => postAs(rapport, ingestToken, route, body);
 
 async function get(route: string) {
   return (await (await fetch(`${rapport.url}${route}`, { headers: { authorization: `Bearer ${qaToken}` } })).json()) as any;

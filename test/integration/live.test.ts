@@ -5,7 +5,7 @@ import type { Alert } from '../../server/domain/alert.ts';
 import type { ConversationSummary } from '../../server/domain/conversation.ts';
 import type { Prompt } from '../../server/domain/prompt.ts';
 import type { TurnEvent } from '../../server/contract/index.ts';
-import { connectAs, nextEvent, startRapport, tokenFor } from '../support/server.ts';
+import { connectAs, nextEvent, postAs, startRapport, tokenFor } from '../support/server.ts';
 
 
 let rapport: Rapport;
@@ -14,14 +14,7 @@ let alice: Socket;
 let bob: Socket;
 let supervisor: Socket;
 
-async function post(route: string, body: unknown, token = ingestToken, raw?: string) {
-  const res = await fetch(`${rapport.url}${route}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: raw ?? JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const post = (route: string, body: unknown, token = ingestToken, raw?: string) => postAs(rapport, token, route, body, raw);
 
 async function get(route: string, token: string) {
   const res = await fetch(`${rapport.url}${route}`, { headers: { authorization: `Bearer ${token}` } });

@@ -7,21 +7,14 @@ import type { Prompt } from '../../server/domain/prompt.ts';
 import { loadConfig } from '../../server/config.ts';
 import { offlinePipelinesFor } from '../../server/compose.ts';
 import { scoreOffline } from '../../server/ingest/adapters/offline.ts';
-import { connectAs, MODEL_ARGS, nextEvent, startRapport, tokenFor } from '../support/server.ts';
+import { connectAs, MODEL_ARGS, nextEvent, postAs, startRapport, tokenFor } from '../support/server.ts';
 
 let rapport: Rapport;
 let ingestToken: string;
 let agent: Socket;
 let supervisor: Socket;
 
-async function post(route: string, body: unknown) {
-  const res = await fetch(`${rapport.url}${route}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ingestToken}` },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const post = (route: string, body: unknown) => postAs(rapport, ingestToken, route, body);
 
 beforeAll(async () => {
   rapport = await startRapport();

@@ -47,3 +47,13 @@ export function nextEvent<T>(socket: Socket, event: string, match: (payload: T) 
     socket.on(event, handler);
   });
 }
+
+/** A JSON POST with a bearer token; `raw` sends a body as it is (malformed JSON, say). */
+export async function postAs(rapport: Rapport, token: string, route: string, body: unknown, raw?: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${rapport.url}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: raw ?? JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
