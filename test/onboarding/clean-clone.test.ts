@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROOT } from '../../server/config.ts';
 
 /**
@@ -118,9 +118,17 @@ describe("README's first ten minutes, from a clean clone", () => {
     expect(JSON.parse(sentAsPrinted.stdout)).toMatchObject({ ok: true, conversationId: 'c-42' });
     const sentAsWritten = await sh(clone, shellBlock(readme, 'Sending turns'), url!, { INGEST_TOKEN: ingestToken });
     expect(JSON.parse(sentAsWritten.stdout)).toMatchObject({ ok: true, conversationId: 'c-42', duplicate: true });
-    const c42 = await fetch(`${url}/api/conversations/c-42`, { headers: { authorization: `Bearer ${aliceToken}` } });
-    expect(c42.status).toBe(200);
-    expect(JSON.stringify(await c42.json())).toContain('I want to cancel');
+    // 202 means queued: the conversation can be read once its turn is scored, which behind the
+    // demo's own rounds on a busy machine can take a few seconds.
+    const c42 = await vi.waitFor(
+      async () => {
+        const response = await fetch(`${url}/api/conversations/c-42`, { headers: { authorization: `Bearer ${aliceToken}` } });
+        expect(response.status).toBe(200);
+        return response.json();
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    expect(JSON.stringify(c42)).toContain('I want to cancel');
 
     // "Command line": score and replay against the demo with its token; token with a secret of one's own.
     const [score, replay, token] = shellBlock(readme, 'Command line').trim().split('\n');
