@@ -13,6 +13,7 @@ import { TokenService } from './auth/tokens.ts';
 import type { Commands } from './commands.ts';
 import { compose } from './compose.ts';
 import { ROOT, type Config } from './config.ts';
+import { DueTicker } from './due-ticker.ts';
 import { isRedisUnavailable } from './redis/index.ts';
 import { Ingest } from './ingest/accept.ts';
 import { adapterRoutes } from './ingest/adapters/http.ts';
@@ -20,9 +21,9 @@ import { ingestRoutes } from './ingest/http.ts';
 import { attachIngestNamespace } from './ingest/socket.ts';
 import { publishTo, type Publisher } from './outcome.ts';
 import type { Pipeline } from './pipeline.ts';
-import { DeadlineTicker, IdleEnder } from './quality/index.ts';
+import { IdleEnder, nextEscalationAt } from './quality/index.ts';
 import { attachRealtime, openNamespaces, roomPublisher } from './realtime/index.ts';
-import { RuleTicker } from './rules/index.ts';
+import { nextTimedCheckAt } from './rules/index.ts';
 import { summaryWriter } from './reports/index.ts';
 import type { Scorer } from './scoring/index.ts';
 import type { Store } from './store/index.ts';
@@ -39,11 +40,11 @@ export interface Rapport {
   store: Store;
   scorer: Scorer;
   /** Escalates alerts nobody acknowledged in time. */
-  deadlines: DeadlineTicker;
+  deadlines: DueTicker;
   /** Ends conversations left silent. */
   idleEnd: IdleEnder;
   /** Clock ticks for the timed rules (customer waits, silent calls). */
-  ruleTicker: RuleTicker;
+  ruleTicker: DueTicker;
   close(): Promise<void>;
 }
 
@@ -93,9 +94,9 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   const { url: webhookUrl, ...webhook } = config.webhook;
   const onWebhookError = (err: unknown) => log.error({ err }, 'webhook delivery failed');
   const webhooks = webhookUrl ? startWebhooks({ tokens, clock, queue: await backend.webhookQueue(), url: webhookUrl, ...webhook, onError: onWebhookError }) : undefined;
-  const deadlines = new DeadlineTicker(store, config.quality.acknowledge, clock);
+  const deadlines = new DueTicker((c) => nextEscalationAt(c.alerts, config.quality.acknowledge), clock);
   const idleEnd = new IdleEnder(store, config.quality.idleEnd, clock);
-  const ruleTicker = new RuleTicker(timedRules, clock);
+  const ruleTicker = new DueTicker((c, now) => nextTimedCheckAt(timedRules, c, now), clock);
   const failures: Publisher = { publish: (o) => o.kind === 'failed' && log.error({ err: o.error, conversationId: o.conversationId }, 'turn processing failed') };
   const publisher = publishTo(
     roomPublisher(namespaces, clock),
@@ -135,9 +136,9 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   attachIngestNamespace(io, ingest, tokens, backend.limits, log);
   // Only once every listener is attached: a worker may start on turns other processes queued.
   await pipeline.start();
-  await deadlines.start(commands);
+  await deadlines.start(async (id) => (await commands.escalateOverdue(id)).length > 0, store, config.quality.acknowledge.tickSeconds);
   await idleEnd.start(commands);
-  await ruleTicker.start(commands, store, config.rules.tickSeconds);
+  await ruleTicker.start(async (id) => (await commands.judgeTimedRules(id)).length > 0, store, config.rules.tickSeconds);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -4,8 +4,8 @@ import { endConversation, withAlerts, withChangedPrompts, withPromptFeedback, wi
 import { makePrompt, type Prompt, type PromptFeedback } from './domain/prompt.ts';
 import { expiredByEnd, promptsForFindings, type Playbook } from './guidance/index.ts';
 import type { Publisher } from './outcome.ts';
-import { armAckDeadline, dueEscalations, type EscalationPort, type QualityConfig } from './quality/index.ts';
-import { runTimedRules, type TickPort, type TimedRule } from './rules/index.ts';
+import { armAckDeadline, dueEscalations, type QualityConfig } from './quality/index.ts';
+import { runTimedRules, type TimedRule } from './rules/index.ts';
 import type { Store } from './store/index.ts';
 
 /** Where commands run: in a conversation's serial chain, after the turns accepted before them. */
@@ -34,7 +34,7 @@ export interface CommandsOptions {
  * alerts, whisper, mark prompts, QA notes, escalate overdue alerts, judge the timed rules on a tick, and the QA writes (scorecards,
  * feedback). Each is a pure change stored atomically in the conversation's order, then published.
  */
-export class Commands implements EscalationPort, TickPort {
+export class Commands {
   private readonly clock: () => number;
   private readonly newId: () => string;
 

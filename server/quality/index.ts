@@ -5,12 +5,11 @@ import { createGrader, type Grader } from './grading.ts';
 
 /**
  * Service-quality practice, by kind: what runs on every scored turn (the checklist detector and the
- * complaint grader, run by the stages in server/stages), acknowledgement deadlines and the ticker
- * that escalates them, and the QA writes (feedback, scorecards). Reports are in server/reports.
+ * complaint grader, run by the stages in server/stages), acknowledgement deadlines (escalated on a
+ * `DueTicker`'s ticks, server/due-ticker.ts), the idle-end sweeper, and the QA writes (feedback, scorecards). Reports are in server/reports.
  */
 export { hasTimeExpression, outstandingItems, type ChecklistDetector } from './checklist.ts';
 export { QualityConfigSchema, type QualityConfig } from './config.ts';
-export { DeadlineTicker, type EscalationPort } from './deadline-ticker.ts';
 export { IdleEnder, type EndPort } from './idle-end.ts';
 export { armAckDeadline, dueEscalations, isOverdue, nextEscalationAt } from './deadlines.ts';
 export { withFeedback, type FeedbackInput } from './feedback.ts';

@@ -14,7 +14,6 @@ export { runRules } from './engine.ts';
 export type { PhraseGroup } from './escalation-phrase.ts';
 export { PhraseMatcher } from './phrases.ts';
 export type { Finding, Rule, RuleContext } from './rule.ts';
-export { RuleTicker, type TickPort } from './ticker.ts';
 export { nextTimedCheckAt, runTimedRules, type TimedOutcome, type TimedRule } from './timed.ts';
 
 /**
@@ -32,7 +31,7 @@ const RULES = {
 
 /**
  * The registered timed rules (about time passing without a turn: a customer waiting, a silent call),
- * judged on the rule ticker's clock ticks (server/rules/ticker.ts). Adding one: a file beside this one
+ * judged on the rule ticker's clock ticks (a `DueTicker`, server/due-ticker.ts). Adding one: a file beside this one
  * exporting `defineTimedRule({ id, schema, create })`, and a line here.
  */
 const TIMED_RULES = {
@@ -63,7 +62,7 @@ export function createRules(config: RulesConfig): Rule[] {
   }));
 }
 
-/** The rules about time passing without a turn, judged on the rule ticker's ticks (server/rules/ticker.ts). */
+/** The rules about time passing without a turn, judged on the rule ticker's ticks (server/due-ticker.ts). */
 export function createTimedRules(config: RulesConfig): TimedRule[] {
   return Object.entries(TIMED_RULES).map(([key, plugin]: [string, TimedRulePlugin]) => ({
     id: plugin.id,

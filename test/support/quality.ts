@@ -2,11 +2,12 @@ import { loadConfig } from '../../server/config.ts';
 import { newConversation, type Conversation } from '../../server/domain/conversation.ts';
 import type { Score, Speaker, Turn } from '../../server/domain/turn.ts';
 import { Commands } from '../../server/commands.ts';
+import { DueTicker } from '../../server/due-ticker.ts';
 import { publishTo, type Outcome } from '../../server/outcome.ts';
 import { Pipeline } from '../../server/pipeline.ts';
 import type { Scorer } from '../../server/scoring/index.ts';
 import { MemoryStore } from '../../server/store/index.ts';
-import { createQuality, DeadlineTicker, IdleEnder } from '../../server/quality/index.ts';
+import { createQuality, IdleEnder, nextEscalationAt } from '../../server/quality/index.ts';
 import { createRules } from '../../server/rules/index.ts';
 import { createTurnStages, stepTurn, type TurnStep } from '../../server/stages/index.ts';
 import { scoreOf, turnOf } from './turns.ts';
@@ -54,7 +55,7 @@ export const T0 = 1_800_000_000_000;
 export async function rig(store = new MemoryStore(), clock = { now: T0 }) {
   let ids = 0;
   const published: Outcome[] = [];
-  const ticker = new DeadlineTicker(store, config.quality.acknowledge, () => clock.now);
+  const ticker = new DueTicker((c) => nextEscalationAt(c.alerts, config.quality.acknowledge), () => clock.now);
   const idle = new IdleEnder(store, config.quality.idleEnd, () => clock.now);
   const publisher = publishTo({ publish: (o) => published.push(o) }, ticker, idle);
   const pipeline = new Pipeline({
@@ -71,7 +72,7 @@ export async function rig(store = new MemoryStore(), clock = { now: T0 }) {
   });
   await pipeline.start();
   const commands = new Commands({ order: pipeline, store, publisher, acknowledge: config.quality.acknowledge, timedRules: [], playbook: config.playbook, clock: () => clock.now, newId: () => `id${++ids}` });
-  await ticker.start(commands, false);
+  await ticker.start(async (id) => (await commands.escalateOverdue(id)).length > 0, store, 0);
   await idle.start(commands, false);
   let turn = 0;
   const say = async (conversationId: string, speaker: Turn['speaker'], text: string, over: Partial<Turn> = {}) => {

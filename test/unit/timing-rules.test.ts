@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
+import { DueTicker } from '../../server/due-ticker.ts';
 import { applyScoredTurn, endConversation, newConversation, withAlerts, type Conversation } from '../../server/domain/conversation.ts';
 import type { Turn } from '../../server/domain/turn.ts';
 import { promptsForFindings } from '../../server/guidance/index.ts';
 import { createRules, createTimedRules, nextTimedCheckAt, runRules, runTimedRules } from '../../server/rules/index.ts';
-import { RuleTicker, type TickPort } from '../../server/rules/index.ts';
 import { scoreOf, turnOf } from '../support/turns.ts';
 
 const config = loadConfig(['--secret', 'x'.repeat(32)], {});
@@ -114,29 +114,26 @@ describe('agent interruptions and talk speed (turn rules)', () => {
 });
 
 describe('rule ticker', () => {
-  class FakePort implements TickPort {
-    ticked: string[] = [];
-    async judgeTimedRules(id: string) {
-      this.ticked.push(id);
-    }
-  }
-
-  it('ticks only the conversations that are due, re-arms from the store and from published outcomes, and forgets ended ones', async () => {
+  it('ticks only the conversations that are due, keeps one its command left unchanged due, re-arms from the store and from published outcomes, and forgets ended ones', async () => {
     let now = T0 + 30_000;
-    const port = new FakePort();
+    const ticked: string[] = [];
+    let changes = false;
     const waiting = conversationOf([chat('customer', 'Is anyone there?', 10)]);
     const other = { ...conversationOf([chat('customer', 'Hi', 25)]), id: 'other' };
-    const ticker = new RuleTicker(timed, () => now);
-    await ticker.start(port, { list: async () => [waiting, other] }, 0);
+    const ticker = new DueTicker((c, at) => nextTimedCheckAt(timed, c, at), () => now);
+    await ticker.start(async (id) => (ticked.push(id), changes), { list: async () => [waiting, other] }, 0);
     expect(ticker.armed).toBe(2);
     expect(await ticker.tick()).toEqual([]);
     now = T0 + 71_000;
+    // Nothing changed: reported as unchanged, and still due on the next tick.
+    expect(await ticker.tick()).toEqual([]);
+    changes = true;
     expect(await ticker.tick()).toEqual(['w']);
-    expect(port.ticked).toEqual(['w']);
+    expect(ticked).toEqual(['w', 'w']);
     ticker.publish({ kind: 'ended', conversation: endConversation(waiting, now), expired: [] });
     expect(ticker.armed).toBe(1);
     ticker.stop();
     expect(await ticker.tick()).toEqual([]);
-    expect(port.ticked).toEqual(['w']);
+    expect(ticked).toEqual(['w', 'w']);
   });
 });
