@@ -170,7 +170,42 @@ describe('malformed files are rejected with the line or field named', () => {
   }
 });
 
+describe('Genesys notifications', () => {
+  it('read the same as their eventBody alone (without topicName and the envelope)', () => {
+    const notifications = JSON.parse(fixture('genesys-transcription.json')) as { eventBody: unknown }[];
+    const bodies = notifications.map((n) => n.eventBody);
+    const alone = parseTranscript('genesys', JSON.stringify(bodies));
+    expect(alone.turns.map((t) => [t.conversationId, t.speaker, t.text, t.at])).toEqual(parseTranscript('genesys', notifications).turns.map((t) => [t.conversationId, t.speaker, t.text, t.at]));
+    expect(alone.turns).toHaveLength(CALL.length);
+  });
+});
+
+describe('subtitle markup', () => {
+  it('is removed tag by tag: a "<" that opens no tag is text', () => {
+    const vtt = parseTranscript('webvtt', 'WEBVTT\n\n00:00:00.000 --> 00:00:04.000\n<v Lee>I rate it <3 <i>really</i></v>\n');
+    expect(vtt.turns[0]).toMatchObject({ party: 'Lee', text: 'I rate it <3 really' });
+    const srt = parseTranscript('srt', '1\n00:00:00,000 --> 00:00:04,000\nLee: 2 < 3 and <b>5</b> > 4\n');
+    expect(srt.turns[0]).toMatchObject({ party: 'Lee', text: '2 < 3 and 5 > 4' });
+  });
+});
+
 describe('large uploads', () => {
+  // A 4 MB upload is one request of an ingest token: reading it must take one pass, not one per "<".
+  it('reads a WebVTT or SRT line of a million "<" (no tag among them) as text', () => {
+    const line = '<'.repeat(1_000_000);
+    const vtt = parseTranscript('webvtt', `WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n${line}\n`);
+    expect(vtt.turns[0]!.text).toBe(line);
+    const srt = parseTranscript('srt', `1\n00:00:00,000 --> 00:00:01,000\n${line}\n`);
+    expect(srt.turns[0]!.text).toBe(line);
+  });
+
+  it('reads a WebVTT line of unclosed voice tags as text, and a closed one as the voice', () => {
+    const line = '<v a'.repeat(250_000);
+    const vtt = parseTranscript('webvtt', `WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n${line}\n\n00:00:01.000 --> 00:00:02.000\n<v   Dana >Hello <i>there</i></v>\n`);
+    expect(vtt.turns[0]!.text).toBe(line);
+    expect(vtt.turns[1]).toMatchObject({ party: 'Dana', text: 'Hello there' });
+  });
+
   it('groups 200,000 turns of one conversation in one pass (copying the group per turn would take minutes)', () => {
     const turns = Array.from({ length: 200_000 }, (_, i) => ({ conversationId: 'big', turnId: `t${i}`, speaker: i % 2 ? ('agent' as const) : ('customer' as const), text: `line ${i}`, final: true }));
     const [c] = toCanonical({ format: 'jsonl', turns, ended: false });

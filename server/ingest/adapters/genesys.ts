@@ -28,7 +28,7 @@ const Body = z.looseObject({
 });
 
 /** A notification as delivered (topicName + eventBody), or its eventBody alone. */
-const Envelope = z.looseObject({ topicName: z.string().optional(), eventBody: z.unknown() });
+const Envelope = z.looseObject({ topicName: z.string().optional(), eventBody: z.unknown().optional() });
 
 /**
  * Genesys Cloud transcription notifications (topic v2.conversations.{id}.transcription): one, an

@@ -169,10 +169,14 @@ export function splitSpeakerPrefix(text: string): { party?: string; text: string
   return m ? { party: m[1]!.trim(), text: m[2]!.trim() } : { text: text.trim() };
 }
 
-/** Markup inside subtitle text (<i>, <b>, <c.x>, <font>) removed and the common entities decoded. */
+/**
+ * Markup inside subtitle text (<i>, <b>, <c.x>, <font>) removed and the common entities decoded. A tag
+ * never spans another "<": a stray "<" is text, and a line of them is read in one pass (with `[^>]*`
+ * each "<" scanned to the end of the line, and a 4 MB upload held the server for hours).
+ */
 export function plainText(text: string): string {
   return text
-    .replace(/<[^>]*>/gu, '')
+    .replace(/<[^<>]*>/gu, '')
     .replace(/&nbsp;/gu, ' ')
     .replace(/&lt;/gu, '<')
     .replace(/&gt;/gu, '>')

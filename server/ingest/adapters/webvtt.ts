@@ -1,6 +1,7 @@
 import { blocksOf, cueTiming, FormatError, plainText, splitSpeakerPrefix, textOf, type SourceTurn, type Transcript, type TranscriptFormat } from './transcript.ts';
 
-const VOICE = /<v(?:\.[\w.-]+)?\s+([^>]+)>/u;
+/** `<v Name>`: the name starts after the blanks and stops at the tag's end, so no "<v" is scanned past the next "<". */
+const VOICE = /<v(?:\.[\w.-]+)?\s+([^<>\s][^<>]*)>/u;
 const STARTS_WITH_TIMECODE = /^\s*(?:\d+:)?\d\d:\d\d[.,]\d/u;
 
 /**
