@@ -83,8 +83,10 @@ export class Ingest {
     if (!parsed.success) return invalidInput(parsed.error, '(turn)');
     const now = this.clock();
     const turn = toTurn(parsed.data, now, this.idKey);
-    // Clocks drift and time zones get mixed up, but a turn a day ahead of this server is an error.
-    if (turn.at > now + MAX_AHEAD_MS) return invalid([{ field: 'at', message: `must not be more than a day ahead of the server's clock (${new Date(now).toISOString()})` }]);
+    // Clocks drift and time zones get mixed up, but a turn a day ahead of this server is an error. So
+    // is one that ends a day ahead: it would talk over every later turn and keep the call from ever falling silent.
+    const ahead = (['at', 'endAt'] as const).filter((field) => (turn[field] ?? 0) > now + MAX_AHEAD_MS);
+    if (ahead.length > 0) return invalid(ahead.map((field) => ({ field, message: `must not be more than a day ahead of the server's clock (${new Date(now).toISOString()})` })));
     try {
       return { ok: true, ...(await this.pipeline.accept(turn)) };
     } catch (error) {

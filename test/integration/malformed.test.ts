@@ -20,7 +20,7 @@ afterAll(async () => {
 
 const valid = { conversationId: 'm-1', speaker: 'customer', text: 'hello' };
 
-/** Ten kinds of bad turn, each with the field its rejection must name. */
+/** Eleven kinds of bad turn, each with the field its rejection must name. */
 const KINDS: { name: string; body: () => unknown; field: string; httpField?: string }[] = [
   { name: 'wrong type for text', body: () => ({ ...valid, text: 42 }), field: 'text' },
   { name: 'empty text', body: () => ({ ...valid, text: '   ' }), field: 'text' },
@@ -28,6 +28,8 @@ const KINDS: { name: string; body: () => unknown; field: string; httpField?: str
   { name: 'unknown speaker', body: () => ({ ...valid, speaker: 'bot' }), field: 'speaker' },
   { name: 'missing conversation id', body: () => ({ speaker: 'agent', text: 'hi' }), field: 'conversationId' },
   { name: 'bad timestamp', body: () => ({ ...valid, at: 'yesterday' }), field: 'at' },
+  // Past the last date a Date can hold; any end a day ahead would talk over every later turn.
+  { name: 'end time far ahead', body: () => ({ ...valid, channel: 'voice', at: Date.now(), endAt: 8_640_000_000_000_001 }), field: 'endAt' },
   { name: 'unknown field', body: () => ({ ...valid, mood: 'sad' }), field: '(turn)' },
   { name: 'final as a string', body: () => ({ ...valid, final: 'yes' }), field: 'final' },
   // Over HTTP the JSON parser refuses a bare string before the schema sees it.
