@@ -11,6 +11,7 @@ import { churnRisks, conversationMetrics, correctionsTsv, drawSample, feedbackRe
 import { redactText } from '../domain/pii.ts';
 import type { Store } from '../store/index.ts';
 import type { Scorecard } from '../domain/quality.ts';
+import { EpochParam } from './query.ts';
 import { invalidInput, refusal, refuse } from './refusal.ts';
 
 export interface QualityApiDeps {
@@ -25,16 +26,17 @@ export interface QualityApiDeps {
 const DAY = 86_400_000;
 /** Without `from`, reports look back this far. */
 const DEFAULT_PERIOD_DAYS = 30;
-const epoch = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.iso.date().transform((s) => Date.parse(s))]);
-const Period = z.object({ from: epoch.optional(), to: epoch.optional() });
+const Period = z.object({ from: EpochParam.optional(), to: EpochParam.optional() });
 const MetricsQuery = Period.extend({ team: z.string().min(1).optional(), status: z.enum(['ended', 'live', 'all']).default('ended') });
-const SampleBody = z.strictObject({
-  from: epoch,
-  to: epoch,
-  size: z.number().int().min(1).max(1000).default(20),
-  seed: z.string().min(1).max(100).optional(),
-  negativeWeight: z.number().positive().max(100).optional(),
-});
+const SampleBody = z
+  .strictObject({
+    from: EpochParam,
+    to: EpochParam,
+    size: z.number().int().min(1).max(1000).default(20),
+    seed: z.string().min(1).max(100).optional(),
+    negativeWeight: z.number().positive().max(100).optional(),
+  })
+  .refine((b) => b.to >= b.from, { message: 'must not be before from', path: ['to'] });
 const FeedbackBody = z.strictObject({
   conversationId: z.string().min(1),
   target: z.enum(['alert', 'prompt']),

@@ -10,16 +10,16 @@ import type { Pipeline } from '../pipeline.ts';
 import type { Store } from '../store/index.ts';
 import { postContactSummary } from '../reports/index.ts';
 import type { Metrics } from './metrics.ts';
+import { EpochParam } from './query.ts';
 import { invalidInput, refusal, refuse } from './refusal.ts';
 
 const boolean = z.enum(['true', 'false']).transform((v) => v === 'true');
-const epoch = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
 
 const ListQuery = z.strictObject({
   status: z.enum(['live', 'ended']).optional(),
   agentId: z.string().optional(),
-  from: epoch.optional(),
-  to: epoch.optional(),
+  from: EpochParam.optional(),
+  to: EpochParam.optional(),
   /** Conversations whose final customer mood is at least this. */
   minSentiment: z.coerce.number().min(-1).max(1).optional(),
   hasAlerts: boolean.optional(),

@@ -106,6 +106,15 @@ describe('QA API', () => {
     expect((await call('POST', '/api/qa/samples', 'agent', 'alice', request)).status).toBe(403);
   });
 
+  it('refuses a sample period past what a date can hold, or ending before it starts, naming the field', async () => {
+    const farAhead = await call('POST', '/api/qa/samples', 'qa', 'quinn', { from: 8_700_000_000_000_000, to: 8_800_000_000_000_000 });
+    expect(farAhead.status).toBe(400);
+    expect(farAhead.body.errors.map((e: { field: string }) => e.field)).toEqual(['from', 'to']);
+    const reversed = await call('POST', '/api/qa/samples', 'qa', 'quinn', { from: started.to, to: started.from });
+    expect(reversed.status).toBe(400);
+    expect(reversed.body.errors).toEqual([{ field: 'to', message: 'must not be before from' }]);
+  });
+
   it('lets QA edit a scorecard and rolls scorecards up per agent', async () => {
     const put = await call('PUT', '/api/qa/scorecards/q1', 'qa', 'quinn', { criteria: [{ id: 'accuracy', score: 1 }], status: 'final' });
     expect(put.status).toBe(200);
