@@ -119,12 +119,19 @@ async function writeResults(outDir: string, results: readonly ScoredConversation
     await writeFile(`${stem}.scored.json`, `${JSON.stringify(r, null, 2)}\n`);
     const rows = r.summary.Transcript.map((t, i) => {
       const alerts = r.summary.Alerts.filter((a) => a.evidence.at(-1) === t.Id).map((a) => `${a.rule}:${a.severity}`);
-      return [t.Id, t.BeginOffsetMillis, t.ParticipantId, t.Content, t.Sentiment, r.valence[i]!.toFixed(3), t.Emotion, alerts.join(' ')];
+      // Valence stays a number, so a negative one is not taken for a formula (CSV_OPTIONS).
+      return [t.Id, t.BeginOffsetMillis, t.ParticipantId, t.Content, t.Sentiment, Number(r.valence[i]!.toFixed(3)), t.Emotion, alerts.join(' ')];
     });
-    await writeFile(`${stem}.scored.csv`, stringifyCsv([['turn_id', 'offset_ms', 'participant', 'text', 'sentiment', 'valence', 'emotion', 'alerts'], ...rows]));
+    await writeFile(`${stem}.scored.csv`, stringifyCsv([['turn_id', 'offset_ms', 'participant', 'text', 'sentiment', 'valence', 'emotion', 'alerts'], ...rows], CSV_OPTIONS));
   }
   await writeFile(path.join(outDir, 'summary.csv'), stringifyCsv([SUMMARY_COLUMNS, ...results.map(summaryRow)]));
 }
+
+/**
+ * A cell of a transcript CSV that starts like a formula ("=", "+", "-", "@") gets a leading "'": what a
+ * customer typed stays text in a spreadsheet. The summary holds no transcript text.
+ */
+const CSV_OPTIONS = { escape_formulas: true };
 
 const SUMMARY_COLUMNS = ['conversation', 'file', 'format', 'turns', 'negative_episodes', 'alerts', 'recovered', 'satisfaction', 'reason', 'roles'];
 

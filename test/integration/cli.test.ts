@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rapport } from '../../server/app.ts';
@@ -140,6 +141,16 @@ describe('rapport score', () => {
     const res = await fetch(`${rapport.url}/api/conversations?status=ended&hasAlerts=true`, { headers: { authorization: `Bearer ${qa}` } });
     const archived = ((await res.json()) as { conversations: { id: string }[] }).conversations.map((c) => c.id);
     for (const r of results) expect(archived).toContain(r.conversationId);
+  });
+
+  it("writes a customer's formula into the transcript CSV as text, not as a formula", async () => {
+    const dir = path.join(out, 'formulas');
+    const file = path.join(out, 'formulas.jsonl');
+    const said = '=HYPERLINK("http://evil.example","refund")';
+    await writeFile(file, `${JSON.stringify({ conversationId: 'formula-1', speaker: 'customer', text: said, at: Date.UTC(2026, 0, 1) })}\n`);
+    await scoreFiles({ files: [file], flags: {}, outDir: dir, serverArgs: MODEL_ARGS, progress: false });
+    const [, row] = parse(await readFile(path.join(dir, 'formula-1.scored.csv'), 'utf8')) as string[][];
+    expect(row![3]).toBe(`'${said}`);
   });
 
   it('runs as a command and says where it wrote; its default folder is one git ignores', async () => {

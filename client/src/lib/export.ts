@@ -24,16 +24,20 @@ const CSV_COLUMNS = ['conversationId', 'at', 'offsetSeconds', 'kind', 'speaker',
 /** One conversation's timeline as CSV, or several conversations' one after another under one header. */
 export function toCsv(views: ConversationView | readonly ConversationView[]): string {
   const rows = (Array.isArray(views) ? views : [views]).flatMap((view) => csvRows(view));
-  // A byte-order mark so spreadsheet programs read Chinese text as UTF-8.
-  return stringify([[...CSV_COLUMNS], ...rows], { bom: true, record_delimiter: 'windows' });
+  // A byte-order mark so spreadsheet programs read Chinese text as UTF-8. A cell that starts like a
+  // formula ("=", "+", "-", "@") gets a leading "'": a customer's "=HYPERLINK(…)" must stay text in a spreadsheet.
+  return stringify([[...CSV_COLUMNS], ...rows], { bom: true, record_delimiter: 'windows', escape_formulas: true });
 }
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
 function csvRows(view: ConversationView): (string | number | undefined)[][] {
   return timelineOf(view).map((e) => {
-    const base = { conversationId: view.id, at: new Date(e.at).toISOString(), offsetSeconds: ((e.at - view.startedAt) / 1000).toFixed(1), kind: e.kind };
+    // Figures stay numbers, so a negative one is not taken for a formula.
+    const base = { conversationId: view.id, at: new Date(e.at).toISOString(), offsetSeconds: round((e.at - view.startedAt) / 1000, 1), kind: e.kind };
     const row: Partial<Record<(typeof CSV_COLUMNS)[number], string | number>> =
       e.kind === 'turn'
-        ? { ...base, speaker: e.turn.speaker, text: e.turn.text, label: e.turn.score.label, valence: e.turn.score.valence.toFixed(3), smoothed: e.turn.smoothed.toFixed(3), emotion: e.turn.score.emotion?.label }
+        ? { ...base, speaker: e.turn.speaker, text: e.turn.text, label: e.turn.score.label, valence: round(e.turn.score.valence, 3), smoothed: round(e.turn.smoothed, 3), emotion: e.turn.score.emotion?.label }
         : e.kind === 'prompt'
           ? { ...base, speaker: 'agent', text: e.prompt.text, feedback: e.prompt.feedback }
           : { ...base, text: e.alert.reason, severity: e.alert.severity, state: e.alert.state };
