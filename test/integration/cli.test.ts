@@ -85,6 +85,21 @@ describe('POST /api/ingest/:format', () => {
     expect((await swap('no-such-conversation')).status).toBe(404);
   });
 
+  it('refuses a query option it cannot read, naming it, instead of ignoring it', async () => {
+    const vtt = await readFile(path.join(FIXTURES, 'call.vtt'), 'utf8');
+    for (const [query, field] of [
+      ['?conversationId=q-1&startAt=yesterday', 'startAt'],
+      ['?conversationId=q-1&swapRoles=yes', 'swapRoles'],
+      ['?conversationId=a%20b', 'conversationId'],
+      ['?conversationId=q-1&swaproles=true', '(query)'],
+    ]) {
+      const res = await post('webvtt', vtt, 'text/vtt', query);
+      expect(res.status, query).toBe(400);
+      expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field), query).toEqual([field]);
+    }
+    expect(await rapport.store.get('q-1')).toBeUndefined();
+  });
+
   it('refuses a malformed payload naming the line, and an unknown format', async () => {
     const res = await post('srt', '1\n00:00:01,000 -> 00:00:02,000\nhello\n', 'text/plain', '?conversationId=bad-srt');
     expect(res.status).toBe(400);

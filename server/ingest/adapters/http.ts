@@ -1,19 +1,30 @@
 import express, { Router } from 'express';
+import { z } from 'zod';
 import { requireRole } from '../../auth/http.ts';
 import type { TokenService } from '../../auth/tokens.ts';
 import { viewOf } from '../../domain/conversation.ts';
 import type { Store } from '../../store/index.ts';
 import type { Ingest, IngestResult } from '../accept.ts';
-import { invalid, refusal, refuse } from '../../api/refusal.ts';
+import { invalid, invalidInput, refusal, refuse } from '../../api/refusal.ts';
 import { sendResults } from '../http.ts';
 import { OTHER_ROLE } from '../roles.ts';
-import { MAX_BATCH, type TurnInput } from '../schema.ts';
+import { IdSchema, MAX_BATCH, type TurnInput } from '../schema.ts';
 import { FORMATS, FormatError, parseTranscript, toCanonical, type FormatName } from './index.ts';
 import { scoreOffline, type OfflinePipelines } from './offline.ts';
 
 /** Text formats (WebVTT, SRT, CSV, JSON Lines) arrive as text; Contact Lens and Genesys as JSON or JSON Lines. */
 const TEXT_TYPES = ['text/*', 'application/x-ndjson', 'application/jsonl', 'application/x-subrip'];
 const BODY_LIMIT = '4mb';
+
+const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+
+/** The query of POST /api/ingest/:format; a misspelt or mistyped option is refused, not ignored. */
+const AdapterQuery = z.strictObject({
+  conversationId: IdSchema.optional(),
+  startAt: z.coerce.number({ error: 'must be epoch milliseconds' }).int('must be epoch milliseconds').nonnegative('must be epoch milliseconds').optional(),
+  swapRoles: flag.default(false),
+  end: flag.default(true),
+});
 
 export interface AdapterDeps {
   ingest: Ingest;
@@ -42,11 +53,15 @@ export function adapterRoutes({ ingest, tokens, store, offline, clock }: Adapter
         refuse(res, refusal('not_found', `unknown format; one of ${FORMATS.join(', ')}`, [{ field: 'format', message: `unknown format; one of ${FORMATS.join(', ')}` }]));
         return;
       }
-      const q = req.query as Record<string, string | undefined>;
+      const query = AdapterQuery.safeParse(req.query);
+      if (!query.success) {
+        refuse(res, invalidInput(query.error, '(query)'));
+        return;
+      }
+      const q = query.data;
       let conversations;
       try {
-        const startAt = q.startAt === undefined ? undefined : Number(q.startAt);
-        conversations = toCanonical(parseTranscript(format, req.body), { conversationId: q.conversationId, startAt, swapRoles: q.swapRoles === 'true' });
+        conversations = toCanonical(parseTranscript(format, req.body), { conversationId: q.conversationId, startAt: q.startAt, swapRoles: q.swapRoles });
       } catch (error) {
         if (!(error instanceof FormatError)) throw error;
         refuse(res, invalid([{ field: error.where, message: error.detail }]));
@@ -62,7 +77,7 @@ export function adapterRoutes({ ingest, tokens, store, offline, clock }: Adapter
         const results: IngestResult[] = [];
         // One after another, so that turns keep the order the vendor sent them in.
         for (const turn of c.turns) results.push(await ingest.turn(turn));
-        const end = c.ended && q.end !== 'false' ? await ingest.end({ conversationId: c.conversationId }) : undefined;
+        const end = c.ended && q.end ? await ingest.end({ conversationId: c.conversationId }) : undefined;
         const accepted = results.filter((r) => r.ok).length;
         replies.push({ conversationId: c.conversationId, roles: c.roles, accepted, rejected: results.length - accepted, ended: end?.ok === true, results });
       }
