@@ -101,7 +101,7 @@ export function applyAnalytics(a: Analytics | undefined, c: Conversation, turn: 
   const analysed: Conversation = { ...estimated, afterCall: afterCallSummary(estimated, a.checklist, a.agentEscalation) };
   if (!reason) return { conversation: analysed, prompts: [] };
   const why = `The customer is contacting about: ${reason.label}.`;
-  const code = { code: 'prompt.contactReason', params: { reason: reason.label } };
+  const code = { code: 'prompt.contactReason', params: { reason: reason.label, reasonId: reason.id } };
   const prompts = promptsForFindings(a.playbook, analysed, [{ trigger: `reason:${reason.id}`, severity: 'info', reason: why, code, evidence: [turn.turnId] }], now, newId);
   return { conversation: { ...analysed, prompts: [...analysed.prompts, ...prompts] }, prompts };
 }

@@ -49,6 +49,13 @@ describe('every screen, both languages, 1920 and 420 px', () => {
     await play('s-live-1', ESCALATING, { agentId: 'alice', customerId: 'cust-l1', queue: 'broadband' });
     await play('s-live-2', CHINESE, { agentId: 'wei', customerId: 'cust-l2', queue: 'cards' });
     await play('s-live-3', RECOVERING.slice(0, 2), { agentId: 'bob', customerId: 'cust-l3', queue: 'billing' });
+    // A keyword contact reason (billing) whose knowledge prompt is alice's current one there.
+    // The agent answers, so no waiting prompt replaces it while the other tests run.
+    await play('s-live-4', [['customer', 'I was charged twice for the same order and I want a refund.'], ['agent', 'Let me look at your bill.']], { agentId: 'alice', customerId: 'cust-l4', queue: 'billing' });
+    // A customer waiting for a reply for ten and a half minutes, about a reason only the intent model names.
+    const waiting = await rapport.ingest.turn({ conversationId: 's-wait-1', turnId: 'sw1', speaker: 'customer', text: 'You charged me twice and nobody answers, I am furious!', channel: 'chat', at: Date.now() - 630_000, agentId: 'bob', customerId: 'cust-w1', queue: 'cards' });
+    if (!waiting.ok) throw new Error(`turn refused: ${JSON.stringify(waiting)}`);
+    await rapport.pipeline.idle();
   });
 
   afterAll(async () => {
@@ -80,6 +87,10 @@ describe('every screen, both languages, 1920 and 420 px', () => {
         const page = await pageFor('/agent', 'agent', 'alice', width, locale);
         await page.locator('[data-testid=current-prompt]').waitFor({ timeout: 20_000 });
         await check(page, `agent-${width}-${locale}`, locale);
+        // The contact reason in the prompt's why is worded in the screen's language, not the conversation's.
+        await page.locator('[data-testid=conversation-tab][data-id=s-live-4]').click();
+        await expect.poll(() => page.getByTestId('current-prompt').innerText()).toContain(locale === 'zh' ? '账单费用' : 'Billing');
+        await check(page, `agent-reason-${width}-${locale}`, locale);
         await page.close();
       });
 
@@ -88,6 +99,10 @@ describe('every screen, both languages, 1920 and 420 px', () => {
         await page.locator('[data-testid=tile]').nth(2).waitFor({ timeout: 20_000 });
         await page.locator('[data-testid=queue-group]').first().waitFor({ timeout: 20_000 });
         await check(page, `wall-${width}-${locale}`, locale);
+        // The intent model's reason in the screen's language; a long wait in minutes and seconds, not "630 s".
+        await expect.poll(() => page.locator('[data-testid=tile][data-id=s-wait-1]').innerText()).toContain(locale === 'zh' ? '交易被重复扣款' : 'Transaction charged twice');
+        const waitEntry = page.locator('[data-testid=queue-group]').filter({ hasText: 'cust-w1' });
+        await expect.poll(() => waitEntry.innerText()).toMatch(locale === 'zh' ? /已等待回复 1\d分钟(\d+秒)?。/ : /waited 1\d mins( \d+ secs?)? for a reply/);
         await page.getByTestId('view-table').click();
         await check(page, `wall-table-${width}-${locale}`, locale);
         await page.getByTestId('view-tiles').click();
@@ -101,6 +116,15 @@ describe('every screen, both languages, 1920 and 420 px', () => {
         const page = await pageFor('/team', 'supervisor', 'sam', width, locale);
         await page.locator('[data-testid=agent-row]').first().waitFor({ timeout: 20_000 });
         await check(page, `team-${width}-${locale}`, locale);
+        // A narrow column wraps its header between words, never inside one ("排/名").
+        const brokenHeaders = await page.locator('[data-testid=agent-row]').first().locator('xpath=ancestor::table//thead//th').evaluateAll((ths) =>
+          ths.filter((th) => !/\s/.test(th.textContent!.trim())).filter((th) => {
+            const range = document.createRange();
+            range.selectNodeContents(th);
+            return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+          }).map((th) => th.textContent),
+        );
+        expect(brokenHeaders, 'headers broken inside a word').toEqual([]);
         await page.close();
       });
 
@@ -111,6 +135,9 @@ describe('every screen, both languages, 1920 and 420 px', () => {
         await rows.filter({ hasText: 'cust-e2' }).getByRole('button').first().click();
         await page.locator('[data-testid=replay]').waitFor();
         await check(page, `qa-replay-${width}-${locale}`, locale);
+        // The after-call summary and the chat's response figures, labelled in the screen's language.
+        expect(await page.getByTestId('after-call-outcome').innerText()).toMatch(locale === 'zh' ? /^(已解决|需跟进|已升级)$/ : /^(Resolved|Follow-up needed|Escalated)$/);
+        expect(await page.getByTestId('talk-figures').innerText()).toContain(locale === 'zh' ? '坐席首次响应' : 'Agent first response');
         const tabs = page.locator('.tabs button');
         await tabs.nth(1).click();
         await page.locator('form').first().waitFor();

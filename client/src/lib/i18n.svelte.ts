@@ -13,14 +13,15 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import agent from './i18n/agent.ts';
 import common from './i18n/common.ts';
+import intents from './i18n/intents.ts';
 import qa from './i18n/qa.ts';
 import reasons from './i18n/reasons.ts';
 import team from './i18n/team.ts';
 import wall from './i18n/wall.ts';
 
-const en = { ...common.en, ...agent.en, ...wall.en, ...qa.en, ...team.en, ...reasons.en };
+const en = { ...common.en, ...agent.en, ...wall.en, ...qa.en, ...team.en, ...reasons.en, ...intents.en };
 export type MessageKey = keyof typeof en;
-const zh: Record<MessageKey, string> = { ...common.zh, ...agent.zh, ...wall.zh, ...qa.zh, ...team.zh, ...reasons.zh };
+const zh: Record<MessageKey, string> = { ...common.zh, ...agent.zh, ...wall.zh, ...qa.zh, ...team.zh, ...reasons.zh, ...intents.zh };
 
 export type Locale = 'en' | 'zh';
 const TABLES: Record<Locale, Record<MessageKey, string>> = { en, zh };
@@ -91,6 +92,15 @@ export function emotionName(label: string): string {
 /** A number in the interface language, e.g. a mood with two decimals and its sign. */
 export function formatNumber(n: number, options: Intl.NumberFormatOptions = {}): string {
   return new Intl.NumberFormat(localeTag(), options).format(n);
+}
+
+/** A length of time in words and the interface language: "41 sec", "10 min 41 sec", "1 hr 5 min" / "10分钟41秒". */
+export function spokenDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const unit = (n: number, u: 'hour' | 'minute' | 'second') => formatNumber(n, { style: 'unit', unit: u, unitDisplay: 'short' });
+  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const parts = h > 0 ? [unit(h, 'hour'), ...(m > 0 ? [unit(m, 'minute')] : [])] : m > 0 ? [unit(m, 'minute'), ...(s > 0 ? [unit(s, 'second')] : [])] : [unit(s, 'second')];
+  return parts.join(i18n.locale === 'zh' ? '' : ' ');
 }
 
 /** A list ("a, b and c" / "a、b和c") in the interface language. */

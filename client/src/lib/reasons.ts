@@ -6,7 +6,7 @@
 import type { Alert } from '../../../server/contract/index.ts';
 import type { Prompt } from '../../../server/contract/index.ts';
 import type { Reason } from '../../../server/contract/index.ts';
-import { emotionName, formatList, formatNumber, has, t } from './i18n.svelte.ts';
+import { emotionName, formatList, formatNumber, has, spokenDuration, t } from './i18n.svelte.ts';
 
 const mood = (x: unknown) => formatNumber(Number(x), { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'exceptZero' });
 const triggers = (list: unknown) =>
@@ -26,6 +26,10 @@ function wordParams(r: Reason): Record<string, string | number> {
   if ('emotion' in p) out.emotion = emotionName(String(p.emotion));
   if ('item' in p) out.item = t(`checklist.${p.item}` as 'checklist.greeting');
   if ('minutes' in p) out.minutes = formatNumber(Number(p.minutes), { maximumFractionDigits: 1 });
+  // A customer may wait many minutes: "10 min 41 s" reads, "641 s" has to be worked out.
+  if ('seconds' in p) out.duration = spokenDuration(Number(p.seconds) * 1000);
+  // The server words a contact reason in the conversation's language; the screen's language needs its id.
+  if ('reasonId' in p) out.reason = contactReasonName({ id: String(p.reasonId), label: String(p.reason) });
   return out;
 }
 
@@ -56,7 +60,7 @@ export function sourceName(source: string): string {
   return has(`source.${source}`) ? t(`source.${source}` as 'source.whisper') : source;
 }
 
-/** A contact reason: the client's words for the shipped keyword reasons, else the label the server gives. */
+/** A contact reason: the client's words for the shipped keyword reasons and intent labels, else the label the server gives. */
 export function contactReasonName(reason: { id: string; label: string }): string {
   return has(`contact.${reason.id}`) ? t(`contact.${reason.id}` as 'contact.billing') : reason.label;
 }
