@@ -1,4 +1,4 @@
-import { afterCallText, moodLabel, type AfterCallSummary, type Outcome } from '../domain/after-call.ts';
+import { afterCallText, moodLabel, type AfterCallSummary, type Outcome, type OutcomeReason } from '../domain/after-call.ts';
 import { RECOVERED_SATISFACTION, type Conversation } from '../domain/conversation.ts';
 import type { ScoredTurn } from '../domain/turn.ts';
 import { timeExpressionOf, type ChecklistDetector } from '../quality/checklist.ts';
@@ -50,7 +50,6 @@ function commitmentsOf(c: Conversation, checklist: ChecklistDetector): AfterCall
  */
 export function afterCallSummary(c: Conversation, checklist: ChecklistDetector, agentEscalation: PhraseMatcher): AfterCallSummary {
   const Language = c.lang === 'zh' ? 'zh' : 'en';
-  const zh = Language === 'zh';
   const Commitments = commitmentsOf(c, checklist);
   const customer = c.turns.filter((t) => t.speaker === 'customer');
   const handedOn = c.turns
@@ -60,19 +59,22 @@ export function afterCallSummary(c: Conversation, checklist: ChecklistDetector, 
   const toManager = (c.complaints ?? []).some((x) => x.owner === 'manager');
   const end = customer.at(-1)?.smoothed;
   const satisfied = c.predictedSatisfaction ? c.predictedSatisfaction.Score >= RECOVERED_SATISFACTION : end !== undefined && end > 0.2;
-  let Outcome: Outcome;
-  let OutcomeBecause: string;
-  if (handedOn) [Outcome, OutcomeBecause] = ['ESCALATED', zh ? `坐席表示：“${handedOn}”` : `The agent said: "${handedOn}"`];
-  else if (toManager) [Outcome, OutcomeBecause] = ['ESCALATED', zh ? '重大投诉已转交经理。' : 'A major complaint went to a manager.'];
-  else if (Commitments.length > 0) [Outcome, OutcomeBecause] = ['FOLLOW_UP', zh ? '坐席承诺了后续处理。' : 'The agent committed to a next step.'];
-  else if (!satisfied) [Outcome, OutcomeBecause] = ['FOLLOW_UP', zh ? '客户结束时仍不满意。' : 'The customer did not end satisfied.'];
-  else [Outcome, OutcomeBecause] = ['RESOLVED', zh ? '客户结束时满意，无待办事项。' : 'The customer ended satisfied and nothing is pending.'];
+  const [Outcome, OutcomeReason]: [Outcome, OutcomeReason] = handedOn
+    ? ['ESCALATED', 'AGENT_HANDED_ON']
+    : toManager
+      ? ['ESCALATED', 'MAJOR_COMPLAINT_TO_MANAGER']
+      : Commitments.length > 0
+        ? ['FOLLOW_UP', 'AGENT_COMMITTED']
+        : !satisfied
+          ? ['FOLLOW_UP', 'CUSTOMER_NOT_SATISFIED']
+          : ['RESOLVED', 'CUSTOMER_SATISFIED'];
   const summary = {
     Language,
     Issue: issueOf(c),
     Commitments,
     Outcome,
-    OutcomeBecause,
+    OutcomeReason,
+    ...(handedOn ? { OutcomeQuote: handedOn } : {}),
     Mood: customer.length === 0 ? null : { Start: moodLabel(customer[0]!.smoothed), End: moodLabel(end!) },
   } as const;
   return { ...summary, Text: afterCallText(summary) };

@@ -137,6 +137,8 @@ describe('every screen, both languages, 1920 and 420 px', () => {
         await check(page, `qa-replay-${width}-${locale}`, locale);
         // The after-call summary and the chat's response figures, labelled in the screen's language.
         expect(await page.getByTestId('after-call-outcome').innerText()).toMatch(locale === 'zh' ? /^(已解决|需跟进|已升级)$/ : /^(Resolved|Follow-up needed|Escalated)$/);
+        // Why, in the screen's language too, whatever the conversation's (only a quoted sentence stays as said).
+        expect(await page.getByTestId('after-call-because').innerText()).toMatch(locale === 'zh' ? /^(坐席已转交|重大投诉已转交经理|坐席承诺了后续处理|客户结束时仍不满意|客户结束时满意)/u : /^(the agent|a major|the customer)/u);
         expect(await page.getByTestId('talk-figures').innerText()).toContain(locale === 'zh' ? '坐席首次响应' : 'Agent first response');
         const tabs = page.locator('.tabs button');
         await tabs.nth(1).click();

@@ -48,7 +48,7 @@ describe('after-call summary', () => {
     expect(s.Text.split('\n')).toEqual([
       'Issue: My internet has been dropping every evening for two weeks and I am really fed up.',
       'Agent committed: I will book an engineer for tomorrow morning and call you back before 5 pm today. (time given: 5 pm)',
-      'Outcome: follow-up needed.',
+      'Outcome: follow-up needed (the agent committed to a next step).',
       'Mood: negative at the start, positive at the end.',
     ]);
   });
@@ -67,7 +67,7 @@ describe('after-call summary', () => {
     // The contact reason (delivery) matched 快递: the issue is its sentence.
     expect(s.Issue!.Text).toBe('快递单号查不到物流信息！');
     expect(s.Commitments[0]).toMatchObject({ Text: '我会在24小时内联系快递公司并给您回电。', Time: '24小时内' });
-    expect(s.Text).toContain('结果：需跟进。');
+    expect(s.Text).toContain('结果：需跟进（坐席承诺了后续处理）。');
     expect(s.Text).toContain('坐席承诺：我会在24小时内联系快递公司并给您回电。（时间：24小时内）');
     // One positive turn after a negative one lifts the smoothed mood to neutral, not yet positive.
     expect(s.Text).toMatch(/情绪：开始负面，结束中性。/);
@@ -78,18 +78,20 @@ describe('after-call summary', () => {
       ['customer', 'I want to speak to someone senior about this charge, it is outrageous.', scoreOf('negative')],
       ['agent', 'I understand. Let me transfer you to my supervisor now.', scoreOf('neutral')],
     ]);
-    expect(escalated.afterCall).toMatchObject({ Outcome: 'ESCALATED', OutcomeBecause: 'The agent said: "Let me transfer you to my supervisor now."' });
+    expect(escalated.afterCall).toMatchObject({ Outcome: 'ESCALATED', OutcomeReason: 'AGENT_HANDED_ON', OutcomeQuote: 'Let me transfer you to my supervisor now.' });
+    expect(escalated.afterCall!.Text).toContain('Outcome: escalated (the agent handed the contact on: "Let me transfer you to my supervisor now.").');
     const resolved = chat([
       ['customer', 'How do I change the email address on my account?', scoreOf('neutral')],
       ['agent', 'You can change it under Settings, then Profile.', scoreOf('neutral')],
       ['customer', 'Found it, that worked, thanks a lot!', scoreOf('positive', 0.97)],
     ]);
-    expect(resolved.afterCall).toMatchObject({ Outcome: 'RESOLVED', Commitments: [], Mood: { Start: 'NEUTRAL', End: 'POSITIVE' } });
+    expect(resolved.afterCall).toMatchObject({ Outcome: 'RESOLVED', OutcomeReason: 'CUSTOMER_SATISFIED', Commitments: [], Mood: { Start: 'NEUTRAL', End: 'POSITIVE' } });
     const unhappy = chat([
       ['customer', 'My refund still has not arrived.', scoreOf('negative')],
       ['agent', 'Refunds take 10 days.', scoreOf('neutral')],
       ['customer', 'That is not acceptable, why does it take so long???', scoreOf('negative', 0.95)],
     ]);
-    expect(unhappy.afterCall).toMatchObject({ Outcome: 'FOLLOW_UP', OutcomeBecause: 'The customer did not end satisfied.' });
+    expect(unhappy.afterCall).toMatchObject({ Outcome: 'FOLLOW_UP', OutcomeReason: 'CUSTOMER_NOT_SATISFIED' });
+    expect(unhappy.afterCall).not.toHaveProperty('OutcomeQuote');
   });
 });
