@@ -118,7 +118,7 @@ export async function createRapport(config: Config, log: Logger, clock: () => nu
   app.use(backend.limits.http());
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(ingestRoutes(ingest, tokens));
-  app.use(adapterRoutes({ ingest, tokens, store, offline, clock }));
+  app.use(adapterRoutes({ ingest, commands, scorecard: config.quality.scorecard, tokens, store, offline, clock }));
   if (webhooks) app.use(webhooks.routes);
   app.use(apiRoutes({ store, pipeline, commands, tokens, metrics, clock, models: scorer.models }));
   app.use(qualityRoutes({ store, commands, tokens, config: config.quality, clock }));

@@ -6,7 +6,7 @@ import { RateLimits } from './auth/limits.ts';
 import type { Config } from './config.ts';
 import { InProcessQueue, RedisStreamQueue, type TurnQueue } from './queue/index.ts';
 import { closeRedis, connectRedis } from './redis/index.ts';
-import { DAY_MS, MemoryStore, RedisStore, type Store } from './store/index.ts';
+import { MemoryStore, RedisStore, storeExpiry, type Store } from './store/index.ts';
 import { MemoryWebhookQueue, RedisWebhookQueue, type WebhookQueue } from './webhooks/index.ts';
 
 /**
@@ -36,7 +36,7 @@ const SOCKET_STREAM_MAX_LEN = 50_000;
 /** Connects to Redis when configured; rejects within a few seconds, naming the URL, when it cannot. */
 export async function openBackend(config: Config, log: Logger): Promise<Backend> {
   if (!config.redisUrl) {
-    return { store: new MemoryStore(), queue: new InProcessQueue(), limits: new RateLimits(config.rateLimits), webhookQueue: async () => new MemoryWebhookQueue(), close: async () => {} };
+    return { store: new MemoryStore(storeExpiry(config.retentionDays)), queue: new InProcessQueue(), limits: new RateLimits(config.rateLimits), webhookQueue: async () => new MemoryWebhookQueue(), close: async () => {} };
   }
   const url = config.redisUrl;
   const opened = await Promise.allSettled([
@@ -57,7 +57,7 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
   const limiter = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: (attempt) => Math.min(attempt * 100, 1000) } });
   limiter.on('error', () => {});
   void limiter.connect().catch(() => undefined);
-  const store = new RedisStore(storeClient, { retentionMs: config.retentionDays * DAY_MS, liveTtlMs: DAY_MS });
+  const store = new RedisStore(storeClient, storeExpiry(config.retentionDays));
   const queue = new RedisStreamQueue(queueClient, readerClient, log, { shards: config.streamShards });
   return {
     store,

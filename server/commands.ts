@@ -144,6 +144,21 @@ export class Commands {
     return this.o.order.inOrder(conversationId, () => this.o.store.update<T | undefined>(conversationId, (c) => (c && change(c)) ?? { result: undefined }));
   }
 
+  /**
+   * A change that needs slow work first (re-scoring the conversation with its roles swapped): `work`
+   * runs on the stored conversation in its order, so nothing else this process does to it runs
+   * meanwhile, and returns a pure change that is stored atomically over the state as it is by then
+   * (another process may have written it meanwhile). Undefined when there is no such conversation.
+   */
+  async reworkConversation<T>(conversationId: string, work: (c: Conversation) => Promise<(current: Conversation) => { conversation: Conversation; result: T }>): Promise<T | undefined> {
+    return this.o.order.inOrder(conversationId, async () => {
+      const stored = await this.o.store.get(conversationId);
+      if (!stored) return undefined;
+      const change = await work(stored);
+      return this.o.store.update<T | undefined>(conversationId, (current) => (current ? change(current) : { result: undefined }));
+    });
+  }
+
   /** One alert changed by a pure lifecycle step (acknowledge, assign); unchanged alerts write nothing and publish nothing. */
   private changeAlert(conversationId: string, alertId: string, step: (alert: Alert) => Alert, assignedBy?: string): Promise<Alert | undefined> {
     return this.o.order.inOrder(conversationId, async () => {

@@ -26,6 +26,7 @@ interface PipelineParts {
   resolveAbove: number;
   playbook: Playbook;
   maxPending: number;
+  maxLive: number;
   quality: Quality;
   /** Rules about time passing without a turn, judged by a command on the rule ticker's ticks. */
   timedRules: readonly TimedRule[];
@@ -57,6 +58,7 @@ function pipelineParts(config: Config, scorer: Scorer, analytics: Analytics | un
     resolveAbove: config.rules.resolveAbove,
     playbook: config.playbook,
     maxPending: config.scoring.maxPending,
+    maxLive: config.maxLive,
     quality: createQuality(config.quality, config.rules),
   };
 }

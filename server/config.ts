@@ -12,6 +12,7 @@ import { DEFAULT_MAX_LIFETIME_S, ROLES, type Role } from './auth/tokens.ts';
 import { PlaybookSchema, type Playbook } from './guidance/index.ts';
 import { QualityConfigSchema, type QualityConfig } from './quality/index.ts';
 import { RulesConfigSchema, type RulesConfig } from './rules/index.ts';
+import { DEFAULT_RETENTION_DAYS } from './store/store.ts';
 
 /** The project root, for defaults that point into it. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,7 +31,7 @@ export interface Config {
   tokenMaxLifetimeS: Record<Role, number>;
   rateLimits: RateLimitConfig;
   redisUrl?: string;
-  /** Days an ended conversation is kept in Redis for QA. */
+  /** Days an ended conversation is kept for QA (in either store). */
   retentionDays: number;
   /** Turn streams in Redis; every process of one deployment must use the same number. */
   streamShards: number;
@@ -40,6 +41,8 @@ export interface Config {
   /** Predicted satisfaction and contact reasons (config/analytics.yaml). */
   analytics: AnalyticsConfig;
   scoring: { maxBatch: number; maxWaitMs: number; maxPending: number };
+  /** Admission control: beyond this many live conversations, a turn that would open another is refused. */
+  maxLive: number;
   /** Where alert and conversation-ended events are POSTed; none when url is unset. */
   webhook: { url?: string; secret: string; maxAttempts: number; retryBaseMs: number };
   /** A folder that receives a post-contact summary file per ended conversation. */
@@ -49,6 +52,13 @@ export interface Config {
   /** JSON log lines even on a terminal. */
   logJson: boolean;
 }
+
+/**
+ * Live conversations one deployment takes (every process together, in Redis mode): well above the
+ * concurrent calls and chats of a large contact center, and a bound on what one ingest token can make
+ * the process hold.
+ */
+const DEFAULT_MAX_LIVE = 20_000;
 
 export const OPTIONS = {
   host: { type: 'string', env: 'RAPPORT_HOST', help: 'address to listen on (default 127.0.0.1)' },
@@ -64,7 +74,7 @@ export const OPTIONS = {
   'rate-per-address': { type: 'string', env: 'RAPPORT_RATE_PER_ADDRESS', help: `requests and socket events per client address per 10 s; 0 = off (default ${DEFAULT_RATE_LIMITS.perAddress})` },
   'failed-sign-ins': { type: 'string', env: 'RAPPORT_FAILED_SIGN_INS', help: `failed sign-ins per address per 10 min before it gets 429s (default ${DEFAULT_RATE_LIMITS.failedSignIns})` },
   redis: { type: 'string', env: 'REDIS_URL', help: 'Redis URL for the production store and scale-out' },
-  'retention-days': { type: 'string', env: 'RAPPORT_RETENTION_DAYS', help: 'days ended conversations stay in Redis for QA (default 90)' },
+  'retention-days': { type: 'string', env: 'RAPPORT_RETENTION_DAYS', help: `days ended conversations are kept for QA (default ${DEFAULT_RETENTION_DAYS})` },
   'stream-shards': { type: 'string', env: 'RAPPORT_STREAM_SHARDS', help: 'Redis turn streams, the same for every process (default 16)' },
   rules: { type: 'string', env: 'RAPPORT_RULES', help: 'rules file (default config/rules.yaml)' },
   playbook: { type: 'string', env: 'RAPPORT_PLAYBOOK', help: 'playbook file (default config/playbook.yaml)' },
@@ -73,6 +83,7 @@ export const OPTIONS = {
   'batch-max': { type: 'string', env: 'RAPPORT_BATCH_MAX', help: 'largest model batch (default 16)' },
   'batch-wait-ms': { type: 'string', env: 'RAPPORT_BATCH_WAIT_MS', help: 'how long a batch waits to fill (default 4)' },
   'max-pending': { type: 'string', env: 'RAPPORT_MAX_PENDING', help: 'turns waiting before new ones are refused (default 5000)' },
+  'max-live': { type: 'string', env: 'RAPPORT_MAX_LIVE', help: `live conversations before a turn that opens another is refused (default ${DEFAULT_MAX_LIVE})` },
   'webhook-url': { type: 'string', env: 'RAPPORT_WEBHOOK_URL', help: 'POST alert and conversation-ended events here' },
   'webhook-secret': { type: 'string', env: 'RAPPORT_WEBHOOK_SECRET', help: 'HMAC-SHA256 key of the Rapport-Signature header (required with --webhook-url)' },
   'webhook-max-attempts': { type: 'string', env: 'RAPPORT_WEBHOOK_MAX_ATTEMPTS', help: 'attempts before a delivery is dead-lettered (default 8)' },
@@ -184,7 +195,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
       failedSignIns: int('failed-sign-ins', get('failed-sign-ins'), DEFAULT_RATE_LIMITS.failedSignIns, 1),
     },
     redisUrl: get('redis'),
-    retentionDays: int('retention-days', get('retention-days'), 90, 1),
+    retentionDays: int('retention-days', get('retention-days'), DEFAULT_RETENTION_DAYS, 1),
     streamShards: int('stream-shards', get('stream-shards'), 16, 1),
     rules: loadYaml('rules', get('rules'), RulesConfigSchema),
     playbook: loadYaml('playbook', get('playbook'), PlaybookSchema),
@@ -195,6 +206,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
       maxWaitMs: int('batch-wait-ms', get('batch-wait-ms'), 4),
       maxPending: int('max-pending', get('max-pending'), 5000, 1),
     },
+    maxLive: int('max-live', get('max-live'), DEFAULT_MAX_LIVE, 1),
     webhook: {
       url: webhookUrl,
       secret: webhookSecret ?? '',

@@ -31,6 +31,8 @@ export interface PipelineOptions {
   quality: Quality;
   /** Backpressure: beyond this many turns waiting to be scored, new turns are refused. */
   maxPending: number;
+  /** Admission control: beyond this many live conversations in the store, a turn that would open another is refused. */
+  maxLive: number;
   /** Where every stored change is announced (sockets, metrics, webhooks ...). */
   publisher: Publisher;
   /** Where accepted final turns wait to be scored; in-process unless scaled out on Redis. */
@@ -83,15 +85,22 @@ export class Pipeline implements ConversationOrder {
     const result = { turnId: turn.turnId, conversationId: turn.conversationId };
     const existing = await this.o.store.get(turn.conversationId);
     if (existing?.status === 'ended') throw new ConversationEndedError(turn.conversationId);
+    // Partials included: they open a conversation too, and are never counted against --max-pending.
+    if (!existing) await this.admitNewConversation();
     if (!turn.final) {
       // Partials are shown live and never scored: no queue, and losing one in a crash costs nothing.
       void this.inOrder(turn.conversationId, () => this.processPartial(turn));
       return { ...result, duplicate: false };
     }
     if (existing && hasSeen(existing, turn.turnId)) return { ...result, duplicate: true };
-    if (this.queue.backlog >= this.o.maxPending) throw new SaturatedError(this.queue.backlog);
+    if (this.queue.backlog >= this.o.maxPending) throw new SaturatedError(`scoring is saturated (${this.queue.backlog} turns waiting)`);
     const { duplicate } = await this.queue.enqueue(turn, this.clock());
     return { ...result, duplicate };
+  }
+
+  private async admitNewConversation(): Promise<void> {
+    const live = await this.o.store.countLive();
+    if (live >= this.o.maxLive) throw new SaturatedError(`${live} conversations are live, the most this deployment takes (--max-live)`);
   }
 
   /**

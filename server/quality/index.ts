@@ -15,6 +15,7 @@ export { armAckDeadline, dueEscalations, isOverdue, nextEscalationAt } from './d
 export { withFeedback, type FeedbackInput } from './feedback.ts';
 export { negativeEpisodes, type Grader } from './grading.ts';
 export { priorContactsOf } from './prior-contacts.ts';
+export { withQaWorkOf } from './rescored.ts';
 export { editScorecard, newScorecard, redactScorecardEdit, rollup, ScorecardEditSchema, ScorecardEditError, type ScorecardEdit, type ScorecardRollup } from './scorecard.ts';
 
 /** The service-quality practice, built once from config: what the turn stages run on every scored turn. */

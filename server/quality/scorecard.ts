@@ -42,6 +42,21 @@ export function newScorecard(config: ScorecardConfig, c: Conversation, now: numb
   return { conversationId: c.id, agentId: c.agentId, sampleId, criteria, scale, total: totalOf(criteria, scale), status: 'draft', createdAt: now, updatedAt: now };
 }
 
+/**
+ * The card with its auto-filled scores worked out again from `c` (re-scored, say): a score a person set
+ * (`qa`) or cleared stays, and so do the notes, the comment and the status.
+ */
+export function refreshAutoFill(config: ScorecardConfig, card: Scorecard, c: Conversation): Scorecard {
+  const autos = new Map(config.criteria.map((k) => [k.id, k.auto]));
+  const criteria = card.criteria.map((k) => {
+    if (k.source !== 'auto' || !autos.has(k.id)) return k;
+    const fraction = autoFraction(autos.get(k.id), c);
+    const score = fraction === null ? null : Math.round(fraction * card.scale);
+    return { ...k, score, source: score === null ? null : ('auto' as const) };
+  });
+  return { ...card, criteria, total: totalOf(criteria, card.scale) };
+}
+
 export const ScorecardEditSchema = z.strictObject({
   criteria: z
     .array(z.strictObject({ id: z.string().min(1), score: z.number().int().min(0).nullable(), note: z.string().max(2000).optional() }))

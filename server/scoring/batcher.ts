@@ -4,9 +4,10 @@
  * batcher trades a few milliseconds of waiting for several times the throughput.
  */
 
+/** Work refused for now because a bound is reached (scoring backlog, live conversations); the sender retries shortly. */
 export class SaturatedError extends Error {
-  constructor(readonly queued: number) {
-    super(`scoring is saturated (${queued} texts waiting); retry shortly`);
+  constructor(reason: string) {
+    super(`${reason}; retry shortly`);
     this.name = 'SaturatedError';
   }
 }
@@ -41,7 +42,7 @@ export class MicroBatcher<I, O> {
   }
 
   submit(item: I): Promise<O> {
-    if (this.queue.length >= this.o.maxQueue) return Promise.reject(new SaturatedError(this.queue.length));
+    if (this.queue.length >= this.o.maxQueue) return Promise.reject(new SaturatedError(`scoring is saturated (${this.queue.length} texts waiting)`));
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (this.queue.length >= this.o.maxBatch) this.flush();

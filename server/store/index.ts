@@ -1,3 +1,3 @@
 export { MemoryStore } from './memory.ts';
-export { DAY_MS, RedisStore, type RedisStoreOptions } from './redis.ts';
-export type { Change, ConversationQuery, Store } from './store.ts';
+export { RedisStore } from './redis.ts';
+export { DAY_MS, storeExpiry, type Change, type ConversationQuery, type Store, type StoreExpiry } from './store.ts';

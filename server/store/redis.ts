@@ -1,6 +1,6 @@
 import type { Conversation } from '../domain/conversation.ts';
 import { closeRedis, idSegment, type RedisClient } from '../redis/index.ts';
-import { matches, type Change, type ConversationQuery, type Store } from './store.ts';
+import { matches, type Change, type ConversationQuery, type Store, type StoreExpiry } from './store.ts';
 
 /**
  * The production store: conversation state shared by every Rapport process through Redis.
@@ -18,14 +18,6 @@ import { matches, type Change, type ConversationQuery, type Store } from './stor
  * member, so readers drop members whose conversation has expired.
  */
 
-export interface RedisStoreOptions {
-  /** How long an ended conversation is kept for QA. */
-  retentionMs: number;
-  /** How long a live conversation survives without any change. */
-  liveTtlMs: number;
-}
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
 const PREFIX = 'rapport:';
 const key = {
   conv: (id: string) => `${PREFIX}conv:${idSegment(id)}`,
@@ -80,7 +72,7 @@ export class RedisStore implements Store {
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly o: RedisStoreOptions,
+    private readonly o: StoreExpiry,
   ) {}
 
   async get(id: string): Promise<Conversation | undefined> {
@@ -126,6 +118,10 @@ export class RedisStore implements Store {
     // Members with equal start times come back in id order; sort so the result does not depend on it.
     found.sort((a, b) => b.startedAt - a.startedAt);
     return q.limit === undefined ? found : found.slice(0, q.limit);
+  }
+
+  async countLive(): Promise<number> {
+    return this.redis.zCard(key.live);
   }
 
   async conversationOfAlert(alertId: string): Promise<string | undefined> {

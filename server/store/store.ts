@@ -16,6 +16,22 @@ export interface ConversationQuery {
   limit?: number;
 }
 
+export const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_RETENTION_DAYS = 90;
+
+/** How long a conversation's state is kept after its last change; the same rule in both stores. */
+export interface StoreExpiry {
+  /** How long an ended conversation is kept for QA. */
+  retentionMs: number;
+  /** How long a live conversation survives without any change (an abandoned call does not stay on the wall forever). */
+  liveTtlMs: number;
+}
+
+/** Ended conversations kept `retentionDays` (--retention-days), live ones a day after their last change. */
+export function storeExpiry(retentionDays = DEFAULT_RETENTION_DAYS): StoreExpiry {
+  return { retentionMs: retentionDays * DAY_MS, liveTtlMs: DAY_MS };
+}
+
 /**
  * Where conversation state lives. One interface, two implementations (memory for the one-command
  * demo, Redis for production), one contract test suite for both.
@@ -31,6 +47,12 @@ export interface Store {
    */
   update<T>(conversationId: string, change: (current: Conversation | undefined) => Change<T>): Promise<T>;
   list(query: ConversationQuery): Promise<Conversation[]>;
+  /**
+   * How many conversations are live, in constant time, for admission control. A live conversation that
+   * expired without ending is counted until a listing of live conversations drops it (the idle-end
+   * sweep lists them on every tick).
+   */
+  countLive(): Promise<number>;
   /** The conversation an alert belongs to, for acknowledging by alert id. */
   conversationOfAlert(alertId: string): Promise<string | undefined>;
   /** Refuses the token with this `jti` from now until `untilMs`, when it would have expired anyway. */

@@ -25,7 +25,7 @@ describe('a turn delivered again', () => {
       },
     };
     const quality = createQuality(config.quality, config.rules);
-    const pipeline = new Pipeline({ store, scorer, rules: createRules(config.rules), resolveAbove: 0.2, playbook: config.playbook, maxPending: 100, quality, publisher });
+    const pipeline = new Pipeline({ store, scorer, rules: createRules(config.rules), resolveAbove: 0.2, playbook: config.playbook, maxPending: 100, maxLive: 100, quality, publisher });
     await pipeline.start();
     const turn = turnOf('customer', 'I want to cancel my subscription.', { conversationId: 'redelivered' });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endConversation, newConversation } from '../../server/domain/conversation.ts';
 import { CONNECT_DEADLINE_MS, connectRedis, idSegment, isRedisUnavailable } from '../../server/redis/index.ts';
-import { DAY_MS, RedisStore, type RedisStoreOptions } from '../../server/store/index.ts';
+import { DAY_MS, RedisStore, storeExpiry, type StoreExpiry } from '../../server/store/index.ts';
 import { connectAdmin, freePort, startRedis, type TestRedis } from '../support/redis.ts';
 import { turnOf } from '../support/turns.ts';
 import { storeContract } from './store.contract.ts';
@@ -14,10 +14,10 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const options = { retentionMs: 90 * DAY_MS, liveTtlMs: DAY_MS };
+const options = storeExpiry();
 
 /** A store on its own connection, with Rapport's settings. */
-async function storeOn(name: string, o: RedisStoreOptions = options): Promise<RedisStore> {
+async function storeOn(name: string, o: StoreExpiry = options): Promise<RedisStore> {
   return new RedisStore(await connectRedis(redis.url, name), o);
 }
 
@@ -53,12 +53,15 @@ describe('Redis store: expiry and outages', () => {
 
   it('drops an expired conversation from the lists', async () => {
     const admin = await connectAdmin(redis.url);
+    await admin.flushDb();
     const store = await storeOn('expired');
     await store.save(newConversation(turnOf('customer', 'hi', { conversationId: 'gone-1', at: 5000, agentId: 'zoe' })));
     await store.save(newConversation(turnOf('customer', 'hi', { conversationId: 'kept-1', at: 4000, agentId: 'zoe' })));
     await admin.del(`rapport:conv:${idSegment('gone-1')}`);
     expect((await store.list({ agentId: 'zoe' })).map((c) => c.id)).toEqual(['kept-1']);
     expect(await admin.zScore(`rapport:agent:${idSegment('zoe')}`, 'gone-1')).toBeNull();
+    // The listing dropped it from the live index too, so it no longer counts against --max-live.
+    expect(await store.countLive()).toBe(1);
     admin.destroy();
     await store.close();
   });

@@ -71,6 +71,17 @@ export function storeContract(name: string, open: () => Promise<StorePair>): voi
       expect((await store.list({ status: 'ended' })).map((c) => c.id)).toEqual(['c1']);
     });
 
+    it('counts the live conversations, each once, seen from another handle', async () => {
+      expect(await store.countLive()).toBe(0);
+      await store.save(conversation('a1', 1000));
+      await store.save(conversation('a2', 2000));
+      await store.save(conversation('a2', 2000));
+      await store.save(endConversation(conversation('b1', 3000), 9000));
+      expect(await pair.sibling.countLive()).toBe(2);
+      await store.save(endConversation(conversation('a1', 1000), 5000));
+      expect(await store.countLive()).toBe(1);
+    });
+
     it('finds the conversation an alert belongs to', async () => {
       const c = conversation('c1', 1000);
       await store.save(withAlerts(c, [alert(c, 'alert-1')]));

@@ -85,6 +85,42 @@ describe('POST /api/ingest/:format', () => {
     expect((await swap('no-such-conversation')).status).toBe(404);
   });
 
+  it('keeps what people wrote about a conversation when its roles are swapped, and swaps it in its order', async () => {
+    const vtt = await readFile(path.join(FIXTURES, 'call.vtt'), 'utf8');
+    expect((await post('webvtt', vtt, 'text/vtt', '?conversationId=vtt-qa&swapRoles=true')).status).toBe(202);
+    await rapport.pipeline.idle();
+    const qa = await tokenFor(rapport, 'qa', 'quinn');
+    const send = (method: string, route: string, body?: unknown) =>
+      fetch(`${rapport.url}${route}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${qa}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+    // QA scored a criterion no auto-fill answers; the greeting was auto-filled from the wrong speaker's turns.
+    expect((await send('PUT', '/api/qa/scorecards/vtt-qa', { criteria: [{ id: 'accuracy', score: 3, note: 'quoted the right fee' }], comment: 'listen to the refund part' })).status).toBe(200);
+    const wrong = (await rapport.store.get('vtt-qa'))!;
+    expect(wrong.scorecard?.criteria.find((k) => k.id === 'greeting')).toMatchObject({ source: 'auto', score: 0 });
+    const target = wrong.alerts[0] ? { target: 'alert', id: wrong.alerts[0].id } : { target: 'prompt', id: wrong.prompts[0]!.id };
+    expect((await send('POST', '/api/feedback', { conversationId: 'vtt-qa', ...target, verdict: 'wrong', correctLabel: 'negative' })).status).toBe(201);
+
+    const metrics = await tokenFor(rapport, 'metrics', 'prometheus');
+    const modelCalls = async () => {
+      const text = await (await fetch(`${rapport.url}/metrics`, { headers: { authorization: `Bearer ${metrics}` } })).text();
+      return [...text.matchAll(/^rapport_scoring_batch_size_count\{[^}]*\} (\d+)$/gmu)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const before = await modelCalls();
+    const swapping = send('POST', '/api/conversations/vtt-qa/swap-roles');
+    // Once the re-scoring has reached the model, a note is written: it must not be lost under the swapped conversation.
+    while ((await modelCalls()) === before) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await send('PUT', '/api/conversations/vtt-qa/note', { note: 'customer asked for a callback' })).status).toBe(200);
+    expect((await swapping).status).toBe(200);
+
+    const swapped = (await rapport.store.get('vtt-qa'))!;
+    expect(swapped.turns[0]).toMatchObject({ speaker: 'agent', text: expect.stringContaining('Thank you for calling') });
+    expect(swapped.qaNote).toBe('customer asked for a callback');
+    expect(swapped.scorecard).toMatchObject({ comment: 'listen to the refund part', status: 'draft' });
+    expect(swapped.scorecard?.criteria.find((k) => k.id === 'accuracy')).toMatchObject({ score: 3, source: 'qa', note: 'quoted the right fee' });
+    // The auto-fill follows the re-scored conversation: the agent's greeting is now the agent's.
+    expect(swapped.scorecard?.criteria.find((k) => k.id === 'greeting')).toMatchObject({ source: 'auto', score: 4 });
+    expect(swapped.feedback).toEqual([expect.objectContaining({ targetId: target.id, verdict: 'wrong', correctLabel: 'negative', by: 'quinn' })]);
+  });
+
   it('refuses a query option it cannot read, naming it, instead of ignoring it', async () => {
     const vtt = await readFile(path.join(FIXTURES, 'call.vtt'), 'utf8');
     for (const [query, field] of [

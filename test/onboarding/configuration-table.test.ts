@@ -53,6 +53,7 @@ describe("README's configuration table", () => {
       'batch-max': (c) => c.scoring.maxBatch,
       'batch-wait-ms': (c) => c.scoring.maxWaitMs,
       'max-pending': (c) => c.scoring.maxPending,
+      'max-live': (c) => c.maxLive,
       'webhook-max-attempts': (c) => c.webhook.maxAttempts,
       'webhook-retry-ms': (c) => c.webhook.retryBaseMs,
       'log-level': (c) => c.logLevel,

@@ -66,6 +66,7 @@ export async function rig(store = new MemoryStore(), clock = { now: T0 }) {
     resolveAbove: config.rules.resolveAbove,
     playbook: config.playbook,
     maxPending: 100,
+    maxLive: 100,
     quality,
     clock: () => clock.now,
     newId: () => `id${++ids}`,

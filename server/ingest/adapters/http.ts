@@ -2,7 +2,9 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../../auth/http.ts';
 import type { TokenService } from '../../auth/tokens.ts';
-import { viewOf } from '../../domain/conversation.ts';
+import type { Commands } from '../../commands.ts';
+import { viewOf, type Conversation } from '../../domain/conversation.ts';
+import { withQaWorkOf, type QualityConfig } from '../../quality/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { Ingest, IngestResult } from '../accept.ts';
 import { invalid, invalidInput, refusal, refuse } from '../../api/refusal.ts';
@@ -11,6 +13,24 @@ import { OTHER_ROLE } from '../roles.ts';
 import { IdSchema, MAX_BATCH, type TurnInput } from '../schema.ts';
 import { FORMATS, FormatError, parseTranscript, toCanonical, type FormatName } from './index.ts';
 import { scoreOffline, type OfflinePipelines } from './offline.ts';
+
+/** The conversation's turns as they come in again, every speaker the other way round. */
+function swappedTurns(c: Conversation): TurnInput[] {
+  return c.turns.map((t) => ({
+    conversationId: t.conversationId,
+    turnId: t.turnId,
+    speaker: OTHER_ROLE[t.speaker],
+    text: t.text,
+    channel: t.channel,
+    final: true,
+    at: t.at,
+    endAt: t.endAt,
+    agentId: t.agentId,
+    customerId: t.customerId,
+    queue: t.queue,
+    lang: t.lang,
+  }));
+}
 
 /** Text formats (WebVTT, SRT, CSV, JSON Lines) arrive as text; Contact Lens and Genesys as JSON or JSON Lines. */
 const TEXT_TYPES = ['text/*', 'application/x-ndjson', 'application/jsonl', 'application/x-subrip'];
@@ -28,6 +48,9 @@ const AdapterQuery = z.strictObject({
 
 export interface AdapterDeps {
   ingest: Ingest;
+  commands: Commands;
+  /** What a scorecard's auto-fill is worked out from, again when the roles are swapped. */
+  scorecard: QualityConfig['scorecard'];
   tokens: TokenService;
   store: Store;
   offline: OfflinePipelines;
@@ -41,7 +64,7 @@ export interface AdapterDeps {
  * swapRoles=true (agent and customer the other way round), end=false (keep the conversation open
  * even though the payload says it ended).
  */
-export function adapterRoutes({ ingest, tokens, store, offline, clock }: AdapterDeps): Router {
+export function adapterRoutes({ ingest, commands, scorecard, tokens, store, offline, clock }: AdapterDeps): Router {
   const router = Router();
   router.post(
     '/api/ingest/:format',
@@ -88,7 +111,8 @@ export function adapterRoutes({ ingest, tokens, store, offline, clock }: Adapter
   /**
    * The one action that corrects roles inferred the wrong way round, after the fact: every turn's
    * speaker is swapped and the conversation re-scored (emotions and alerts follow the customer), as if
-   * it had come in that way. Only for ended conversations: a live one would race its own new turns.
+   * it had come in that way, keeping what people wrote about it (server/quality/rescored.ts). Only for
+   * ended conversations: a live one would race its own new turns.
    */
   router.post('/api/conversations/:id/swap-roles', requireRole(tokens, ['supervisor', 'qa']), async (req, res) => {
     const c = await store.get(req.params.id as string);
@@ -100,26 +124,16 @@ export function adapterRoutes({ ingest, tokens, store, offline, clock }: Adapter
       refuse(res, refusal('conflict', 'swap roles once the conversation has ended, or send it with swapRoles=true'));
       return;
     }
-    const turns = c.turns.map(
-      (t): TurnInput => ({
-        conversationId: t.conversationId,
-        turnId: t.turnId,
-        speaker: OTHER_ROLE[t.speaker],
-        text: t.text,
-        channel: t.channel,
-        final: true,
-        at: t.at,
-        endAt: t.endAt,
-        agentId: t.agentId,
-        customerId: t.customerId,
-        queue: t.queue,
-        lang: t.lang,
-      }),
-    );
-    const { conversation } = await scoreOffline(c.id, turns, offline);
-    const swapped = { ...conversation, endedAt: c.endedAt, qaNote: c.qaNote, updatedAt: clock() };
-    await store.save(swapped);
-    res.json(viewOf(swapped, clock()));
+    // In the conversation's order, and over its state as it is when the re-scoring is done: a note or a scorecard edit made meanwhile is kept.
+    const swapped = await commands.reworkConversation(c.id, async (stored) => {
+      const { conversation } = await scoreOffline(stored.id, swappedTurns(stored), offline);
+      return (current) => {
+        const updated = withQaWorkOf(conversation, current, scorecard, clock());
+        return { conversation: updated, result: updated };
+      };
+    });
+    if (!swapped) refuse(res, refusal('not_found', `no conversation ${req.params.id}`));
+    else res.json(viewOf(swapped, clock()));
   });
   return router;
 }
