@@ -123,12 +123,14 @@ export function apiRoutes({ store, pipeline, commands, tokens, metrics, clock, m
   router.get('/api/conversations/facets', anyUser, async (req, res) => {
     const q = parseList(req, res);
     if (!q) return;
-    const all = await matching({ ...q, agentId: undefined, customerId: undefined, queue: undefined }, req.principal!);
+    const all = await matching({ ...q, agentId: undefined, customerId: undefined, queue: undefined, reason: undefined }, req.principal!);
     const distinct = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))].sort();
+    const reasons = new Map(all.flatMap(({ c }) => (c.contactReason ? [[c.contactReason.id, c.contactReason.label] as const] : [])));
     res.json({
       agents: distinct(all.map(({ c }) => c.agentId)),
       customers: distinct(all.map(({ c }) => c.customerId)),
       queues: distinct(all.map(({ c }) => c.queue)),
+      reasons: [...reasons].map(([id, label]) => ({ id, label })).sort((a, b) => (a.id < b.id ? -1 : 1)),
     } satisfies ConversationFacets);
   });
 

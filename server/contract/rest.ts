@@ -53,6 +53,8 @@ export interface ConversationFacets {
   agents: string[];
   customers: string[];
   queues: string[];
+  /** The contact reasons found, by id, each with the label of one conversation that has it. */
+  reasons: { id: string; label: string }[];
 }
 
 /** PUT /api/conversations/:id/note */

@@ -110,7 +110,7 @@ describe('QA replay in a browser', () => {
     await page.close();
   });
 
-  it('searches 230 conversations by keyword, queue, grade and customer, pages past 200, and exports the filtered set', async () => {
+  it('searches 230 conversations by keyword, queue, grade, customer and contact reason, pages past 200, and exports the filtered set', async () => {
     const QUEUES = ['billing', 'cards'];
     const texts = ['My router keeps dropping the line.', 'Thanks, the parcel arrived.', 'I will talk to my lawyer about this invoice.'];
     const turns = Array.from({ length: 230 }, (_, i) => ({
@@ -153,6 +153,12 @@ describe('QA replay in a browser', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(1);
     await page.getByTestId('qa-customer').fill('');
+    // The contact reason, chosen from those found, by name: "invoice" is Billing, "keeps dropping" an outage.
+    expect(await page.getByTestId('qa-reason').locator('option').allInnerTexts()).toEqual(expect.arrayContaining(['Any', 'Billing', 'Delivery', 'Service outage']));
+    await page.getByTestId('qa-reason').selectOption({ label: 'Service outage' });
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(0);
+    await page.getByTestId('qa-reason').selectOption({ label: 'Billing' });
     await page.getByRole('button', { name: 'Search' }).click();
     await expect.poll(async () => Number(await total.getAttribute('data-total'))).toBe(38);
 
