@@ -100,6 +100,12 @@ describe('the supervisor wall with 100 live conversations', () => {
     const rows = await wall.locator('[data-testid=wall-row] td:nth-child(5)').allInnerTexts();
     expect(rows).toHaveLength(CONVERSATIONS);
     expect(rows.map(Number)).toEqual(rows.map(Number).sort((a, b) => b - a));
+    // Every customer spoke last, so each row says how long they have waited; the longest wait first.
+    await wall.getByRole('columnheader', { name: 'Waiting' }).getByRole('button').click();
+    const waits = (await wall.getByTestId('wall-row-waiting').allInnerTexts()).map((text) => text.split(':').reduce((total, part) => total * 60 + Number(part), 0));
+    expect(waits).toHaveLength(CONVERSATIONS);
+    expect(waits.every((w) => Number.isFinite(w) && w >= 0)).toBe(true);
+    expect(waits).toEqual([...waits].sort((a, b) => b - a));
     await screenshot(wall, 'wall-table-1920-en');
     expect(await seriousViolations(wall)).toEqual([]);
     await wall.getByTestId('view-tiles').click();

@@ -58,6 +58,9 @@ const en = {
   'table.mood': 'Mood',
   'table.alerts': 'Open alerts',
   'table.duration': 'Duration',
+  'table.waiting': 'Waiting',
+  'table.satisfaction': 'Pred. satisfaction',
+  'table.reason': 'Contact reason',
   'wall.metrics': 'Agent metrics',
 } as const;
 
@@ -120,6 +123,9 @@ const zh: Record<keyof typeof en, string> = {
   'table.mood': '情绪',
   'table.alerts': '未处理告警',
   'table.duration': '时长',
+  'table.waiting': '已等待',
+  'table.satisfaction': '预测满意度',
+  'table.reason': '来电事由',
   'wall.metrics': '坐席指标',
 };
 
