@@ -63,6 +63,8 @@ export const QualityConfigSchema = z.object({
   }),
   metrics: z.object({
     teams: z.record(z.string(), z.array(z.string().min(1))),
+    /** An agent reply to a waiting chat customer within this many seconds meets the response standard. */
+    responseStandardSeconds: z.number().positive(),
     star: z.object({
       weights: z.object({ endMood: z.number().min(0), moodChange: z.number().min(0), checklist: z.number().min(0) }),
       priorConversations: z.number().min(0),

@@ -5,7 +5,7 @@
  */
 export { churnRisks, slopeOf, type ChurnRisk } from './churn.ts';
 export { correctionsTsv, feedbackReport, promptEffect, type FeedbackReport, type PromptEffect } from './feedback.ts';
-export { conversationMetrics, metricsReport, negativeMsOf, starOf, teamOf, type AgentMetrics, type ConversationMetrics, type MetricsReport } from './metrics.ts';
+export { conversationMetrics, metricsReport, negativeMsOf, responseTimesOf, starOf, teamOf, type AgentMetrics, type ConversationMetrics, type MetricsReport } from './metrics.ts';
 export { postContactSummary, type PostContactSummary } from './post-contact.ts';
 export { drawSample, isNegative, seededRandom, type Sample } from './sampling.ts';
 export { fileStem, summaryWriter } from './summary-files.ts';

@@ -2,12 +2,14 @@ import { summarize, type Conversation } from '../domain/conversation.ts';
 import type { Severity } from '../domain/alert.ts';
 import type { QualityConfig } from '../quality/index.ts';
 import { type ComplaintGrade, headlineComplaint } from '../domain/quality.ts';
+import { timingOf } from '../domain/timing.ts';
 import { mean, roundTo } from '../lib/index.ts';
 
 /**
  * Recovery and agent metrics. Per conversation: where the customer started and ended, whether they
- * recovered, how long they were negative, how fast alerts were acknowledged, the checklist score.
- * Per agent and team: averages of those, and the service star (see `starOf`).
+ * recovered, how long they were negative, how fast alerts were acknowledged, the checklist score,
+ * and for chats how fast the agent replied against the response standard. Per agent and team:
+ * averages of those, and the service star (see `starOf`).
  */
 
 export interface AlertResponse {
@@ -42,6 +44,14 @@ export interface ConversationMetrics {
   worstComplaint?: ComplaintGrade;
   /** The per-conversation quality q of the star formula, 0..1; null without customer turns. */
   quality: number | null;
+  /** Chats: the customer's first message to the agent's first reply (AgentFirstResponseTimeInMillis); null for calls and unanswered chats. */
+  firstResponseMs: number | null;
+  /** Chats: agent replies to a waiting customer (answered CustomerWaits); 0 for calls. */
+  replies: number;
+  /** Of those, the ones that came within metrics.responseStandardSeconds. */
+  repliesWithinStandard: number;
+  /** The replies' waits added up, so averages over several conversations weigh every reply alike. */
+  totalResponseMs: number;
 }
 
 type MetricsConfig = QualityConfig['metrics'];
@@ -79,6 +89,22 @@ export function qualityOf(config: MetricsConfig, start: number | null, end: numb
   return weight === 0 ? null : terms.reduce((s, [wt, v]) => s + wt * v, 0) / weight;
 }
 
+/** A chat's agent replies against the response standard; calls have no replies (their timing is talk and silence). */
+export function responseTimesOf(
+  c: Pick<Conversation, 'turns' | 'channel' | 'startedAt' | 'status'>,
+  standardSeconds: number,
+  now: number,
+): Pick<ConversationMetrics, 'firstResponseMs' | 'replies' | 'repliesWithinStandard' | 'totalResponseMs'> {
+  const chat = timingOf(c, now).ChatMetrics;
+  const answered = (chat?.CustomerWaits ?? []).filter((w) => w.Answered);
+  return {
+    firstResponseMs: chat?.AgentFirstResponseTimeInMillis ?? null,
+    replies: answered.length,
+    repliesWithinStandard: answered.filter((w) => w.DurationMillis <= standardSeconds * 1000).length,
+    totalResponseMs: answered.reduce((ms, w) => ms + w.DurationMillis, 0),
+  };
+}
+
 export function conversationMetrics(c: Conversation, config: MetricsConfig, now: number): ConversationMetrics {
   const s = summarize(c, now);
   const checklistScore = c.checklist?.score ?? null;
@@ -107,6 +133,7 @@ export function conversationMetrics(c: Conversation, config: MetricsConfig, now:
     checklistScore,
     worstComplaint: headlineComplaint(c.complaints ?? [])?.grade,
     quality: qualityOf(config, s.startSentiment, s.endSentiment, checklistScore, c.predictedSatisfaction?.Score),
+    ...responseTimesOf(c, config.responseStandardSeconds, now),
   };
 }
 
@@ -126,6 +153,14 @@ export interface Aggregate {
   escalations: number;
   avgChecklistScore: number | null;
   avgQuality: number | null;
+  /** Over the chats the agent answered; calls and unanswered chats are left out, not counted as zero. */
+  avgFirstResponseMs: number | null;
+  /** Chat replies in all. */
+  replies: number;
+  /** Over every reply (not per conversation); null without replies. */
+  avgResponseMs: number | null;
+  /** Replies within the response standard / replies; null without replies. */
+  withinStandardRate: number | null;
 }
 
 export interface AgentMetrics extends Aggregate {
@@ -150,6 +185,8 @@ export interface MetricsReport {
   to?: number;
   team?: string;
   formula: string;
+  /** metrics.responseStandardSeconds, the standard withinStandardRate counts against. */
+  responseStandardSeconds: number;
   overall: Aggregate;
   teams: TeamMetrics[];
   /** Ranked by star, best first. */
@@ -162,6 +199,8 @@ const present = <T>(xs: readonly (T | null)[]): T[] => xs.filter((x): x is T => 
 export function aggregate(ms: readonly ConversationMetrics[]): Aggregate {
   const alerts = ms.flatMap((m) => m.alerts);
   const negative = ms.filter((m) => m.startedNegative);
+  const replies = ms.reduce((n, m) => n + m.replies, 0);
+  const perReply = (x: number) => (replies === 0 ? null : x / replies);
   return {
     conversations: ms.length,
     avgStartSentiment: round(mean(present(ms.map((m) => m.startSentiment)))),
@@ -176,6 +215,10 @@ export function aggregate(ms: readonly ConversationMetrics[]): Aggregate {
     escalations: alerts.reduce((s, a) => s + a.escalations, 0),
     avgChecklistScore: round(mean(present(ms.map((m) => m.checklistScore)))),
     avgQuality: round(mean(present(ms.map((m) => m.quality)))),
+    avgFirstResponseMs: round(mean(present(ms.map((m) => m.firstResponseMs))), 0),
+    replies,
+    avgResponseMs: round(perReply(ms.reduce((sum, m) => sum + m.totalResponseMs, 0)), 0),
+    withinStandardRate: round(perReply(ms.reduce((n, m) => n + m.repliesWithinStandard, 0))),
   };
 }
 
@@ -224,6 +267,7 @@ export function metricsReport(
   return {
     ...period,
     formula: STAR_FORMULA,
+    responseStandardSeconds: config.responseStandardSeconds,
     overall: aggregate(all),
     teams: [...byTeam].map(([team, ms]) => ({ team, agents: new Set(ms.map((m) => m.agentId)).size, ...aggregate(ms) })),
     agents,

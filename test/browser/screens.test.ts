@@ -35,14 +35,16 @@ describe('every screen, both languages, 1920 and 420 px', () => {
   let rapport: Rapport;
   let browser: Browser;
 
-  const play = async (id: string, script: Script, who: { agentId: string; customerId: string; queue: string }) => {
-    for (const [speaker, text] of script) await say(rapport, id, speaker, text, who);
+  /** `secondsAgo`, when given, times each line (else it is said now). */
+  const play = async (id: string, script: Script, who: { agentId: string; customerId: string; queue: string }, secondsAgo?: number[]) => {
+    for (const [i, [speaker, text]] of script.entries()) await say(rapport, id, speaker, text, who, secondsAgo && Date.now() - secondsAgo[i]! * 1000);
     await rapport.pipeline.idle();
   };
 
   beforeAll(async () => {
     [rapport, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await play('s-ended-1', RECOVERING, { agentId: 'bob', customerId: 'cust-e1', queue: 'billing' });
+    // Bob answers the customer after a minute and a half: past the 60 s response standard.
+    await play('s-ended-1', RECOVERING, { agentId: 'bob', customerId: 'cust-e1', queue: 'billing' }, [600, 590, 500, 480]);
     await play('s-ended-2', ESCALATING, { agentId: 'alice', customerId: 'cust-e2', queue: 'broadband' });
     await play('s-ended-3', CHINESE, { agentId: 'wei', customerId: 'cust-e3', queue: 'cards' });
     for (const id of ['s-ended-1', 's-ended-2', 's-ended-3']) await rapport.ingest.end({ conversationId: id });
@@ -125,6 +127,14 @@ describe('every screen, both languages, 1920 and 420 px', () => {
           }).map((th) => th.textContent),
         );
         expect(brokenHeaders, 'headers broken inside a word').toEqual([]);
+        // Chat response times against the standard: bob replied once, after 1:30; alice's and wei's customers got no reply.
+        const headers = await page.locator('thead th').allInnerTexts();
+        expect(headers).toContain(locale === 'zh' ? '聊天首次响应 ⓘ' : 'Chat first response ⓘ');
+        expect(headers).toContain(locale === 'zh' ? '60 秒内回复 ⓘ' : 'Replies within 60 s ⓘ');
+        const bob = page.locator('[data-testid=agent-row][data-agent=bob]');
+        expect(await bob.getByTestId('first-response').innerText()).toBe('1:30');
+        expect(await bob.getByTestId('within-standard').innerText()).toBe('0%');
+        expect(await page.locator('[data-testid=agent-row][data-agent=alice]').getByTestId('first-response').innerText()).toBe('–');
         await page.close();
       });
 

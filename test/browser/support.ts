@@ -54,8 +54,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 let turnCounter = 0;
 
 /** Injects one final turn exactly as the HTTP ingest would. */
-export async function say(rapport: Rapport, conversationId: string, speaker: Speaker, text: string, who: { agentId: string; customerId: string; queue: string }): Promise<void> {
-  const result = await rapport.ingest.turn({ conversationId, turnId: `bt${++turnCounter}`, speaker, text, channel: 'chat', ...who });
+export async function say(rapport: Rapport, conversationId: string, speaker: Speaker, text: string, who: { agentId: string; customerId: string; queue: string }, at?: number): Promise<void> {
+  const result = await rapport.ingest.turn({ conversationId, turnId: `bt${++turnCounter}`, speaker, text, channel: 'chat', at, ...who });
   if (!result.ok) throw new Error(`turn refused: ${JSON.stringify(result)}`);
 }
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { acknowledge } from '../../server/domain/alert.ts';
 import { endConversation, withAlerts, type Conversation } from '../../server/domain/conversation.ts';
-import type { SentimentLabel } from '../../server/domain/turn.ts';
+import type { Channel, SentimentLabel, Speaker } from '../../server/domain/turn.ts';
+import { QualityConfigSchema } from '../../server/quality/index.ts';
 import { churnRisks, slopeOf } from '../../server/reports/index.ts';
-import { conversationMetrics, metricsReport, negativeMsOf, starOf, teamOf } from '../../server/reports/index.ts';
+import { conversationMetrics, metricsReport, negativeMsOf, responseTimesOf, starOf, teamOf } from '../../server/reports/index.ts';
 import { config, play, type Line } from '../support/quality.ts';
 import { scoreOf } from '../support/turns.ts';
 
@@ -91,6 +92,71 @@ describe('agent and team metrics', () => {
     expect(teamOf(metricsConfig, 'wei', 'returns')).toBe('chinese-desk');
     expect(teamOf(metricsConfig, 'zoe', 'returns')).toBe('returns');
     expect(teamOf(metricsConfig, undefined, undefined)).toBe('unassigned');
+  });
+});
+
+/** Lines at seconds from T0: [who, second] (voice lines last 4 s). */
+const SECOND = 1000;
+const T0 = 1_700_000_000_000;
+function timed(lines: [Speaker, number][], over: { agentId?: string; channel?: Channel; live?: boolean } = {}): Conversation {
+  const channel = over.channel ?? 'chat';
+  const c = play(
+    lines.map(([speaker, s]) => [speaker, `${speaker} at ${s}`, scoreOf('neutral'), { at: T0 + s * SECOND, ...(channel === 'voice' && { endAt: T0 + (s + 4) * SECOND }) }]),
+    { conversationId: `r${++n}`, agentId: over.agentId ?? 'alice', channel },
+  );
+  return over.live ? c : endConversation(c, c.updatedAt + SECOND);
+}
+// Waits of 30 s (first reply), 100 s (from the first of two unanswered messages) and exactly 60 s.
+const chatWaits: [Speaker, number][] = [['customer', 0], ['agent', 30], ['customer', 40], ['customer', 50], ['agent', 140], ['customer', 150], ['agent', 210]];
+
+describe('chat response times against the response standard', () => {
+  const standard = metricsConfig.responseStandardSeconds;
+
+  it('is read from config/quality.yaml (60 s) and must be a positive number of seconds', () => {
+    expect(standard).toBe(60);
+    const { responseStandardSeconds: _, ...withoutStandard } = metricsConfig;
+    for (const metrics of [withoutStandard, { ...metricsConfig, responseStandardSeconds: 0 }, { ...metricsConfig, responseStandardSeconds: '60' }]) {
+      const parsed = QualityConfigSchema.safeParse({ ...config.quality, metrics });
+      expect(parsed.error?.issues.map((i) => i.path.join('.'))).toEqual(['metrics.responseStandardSeconds']);
+    }
+  });
+
+  it('counts each agent reply to a waiting customer and those within the standard (a reply at exactly the standard meets it)', () => {
+    const m = conversationMetrics(timed(chatWaits), metricsConfig, T0 + 300 * SECOND);
+    expect(m).toMatchObject({ firstResponseMs: 30_000, replies: 3, repliesWithinStandard: 2, totalResponseMs: 190_000 });
+    // A stricter standard: only the 30 s reply meets it.
+    expect(responseTimesOf(timed(chatWaits), 45, T0).repliesWithinStandard).toBe(1);
+  });
+
+  it('gives calls and unanswered chats no replies and no first response, and does not count a live chat’s open wait as a reply', () => {
+    const call = conversationMetrics(timed([['customer', 0], ['agent', 90]], { channel: 'voice' }), metricsConfig, T0);
+    expect(call).toMatchObject({ firstResponseMs: null, replies: 0, repliesWithinStandard: 0, totalResponseMs: 0 });
+    const unanswered = conversationMetrics(timed([['customer', 0], ['customer', 20]]), metricsConfig, T0 + 600 * SECOND);
+    expect(unanswered).toMatchObject({ firstResponseMs: null, replies: 0, repliesWithinStandard: 0 });
+    const live = timed([['customer', 0], ['agent', 20], ['customer', 30]], { live: true });
+    expect(conversationMetrics(live, metricsConfig, T0 + 330 * SECOND)).toMatchObject({ firstResponseMs: 20_000, replies: 1, repliesWithinStandard: 1 });
+  });
+
+  it('averages per agent, team and overall over replies, leaving calls and unanswered chats out rather than counting them as zero', () => {
+    const report = metricsReport(
+      [
+        timed(chatWaits, { agentId: 'alice' }),
+        timed([['customer', 0], ['agent', 90]], { agentId: 'alice' }),
+        timed([['customer', 0], ['agent', 5]], { agentId: 'alice', channel: 'voice' }),
+        timed([['customer', 0]], { agentId: 'alice' }),
+        timed([['customer', 0], ['agent', 3]], { agentId: 'bob', channel: 'voice' }),
+      ],
+      metricsConfig,
+      T0 + 600 * SECOND,
+    );
+    expect(report.responseStandardSeconds).toBe(60);
+    const alice = report.agents.find((a) => a.agentId === 'alice')!;
+    // First responses 30 s and 90 s; four replies of 30, 100, 60 and 90 s, two within 60 s.
+    expect(alice).toMatchObject({ avgFirstResponseMs: 60_000, replies: 4, avgResponseMs: 70_000, withinStandardRate: 0.5 });
+    const bob = report.agents.find((a) => a.agentId === 'bob')!;
+    expect(bob).toMatchObject({ avgFirstResponseMs: null, replies: 0, avgResponseMs: null, withinStandardRate: null });
+    expect(report.teams.find((t) => t.team === 'frontline')).toMatchObject({ avgFirstResponseMs: 60_000, replies: 4, withinStandardRate: 0.5 });
+    expect(report.overall).toMatchObject({ avgFirstResponseMs: 60_000, avgResponseMs: 70_000, withinStandardRate: 0.5 });
   });
 });
 
