@@ -26,6 +26,12 @@ function autoFraction(auto: Criterion['auto'], c: Conversation): number | null {
   return item === undefined ? null : item.status === 'done' ? 1 : item.status === 'partial' ? 0.5 : 0;
 }
 
+/** A criterion's auto-filled score on `scale`, marked as the machine's; null (and no source) where the auto-fill does not apply. */
+function autoScore(auto: Criterion['auto'], c: Conversation, scale: number): Pick<ScorecardCriterion, 'score' | 'source'> {
+  const fraction = autoFraction(auto, c);
+  return fraction === null ? { score: null, source: null } : { score: Math.round(fraction * scale), source: 'auto' };
+}
+
 function totalOf(criteria: readonly ScorecardCriterion[], scale: number): number | null {
   const scored = criteria.filter((c) => c.score !== null);
   const weight = scored.reduce((s, c) => s + c.weight, 0);
@@ -33,11 +39,7 @@ function totalOf(criteria: readonly ScorecardCriterion[], scale: number): number
 }
 
 export function newScorecard(config: ScorecardConfig, c: Conversation, now: number, sampleId?: string): Scorecard {
-  const criteria = config.criteria.map((k) => {
-    const fraction = autoFraction(k.auto, c);
-    const score = fraction === null ? null : Math.round(fraction * config.scale);
-    return { id: k.id, label: k.label, weight: k.weight, score, source: score === null ? null : ('auto' as const) };
-  });
+  const criteria = config.criteria.map((k) => ({ id: k.id, label: k.label, weight: k.weight, ...autoScore(k.auto, c, config.scale) }));
   const scale = config.scale;
   return { conversationId: c.id, agentId: c.agentId, sampleId, criteria, scale, total: totalOf(criteria, scale), status: 'draft', createdAt: now, updatedAt: now };
 }
@@ -48,12 +50,7 @@ export function newScorecard(config: ScorecardConfig, c: Conversation, now: numb
  */
 export function refreshAutoFill(config: ScorecardConfig, card: Scorecard, c: Conversation): Scorecard {
   const autos = new Map(config.criteria.map((k) => [k.id, k.auto]));
-  const criteria = card.criteria.map((k) => {
-    if (k.source !== 'auto' || !autos.has(k.id)) return k;
-    const fraction = autoFraction(autos.get(k.id), c);
-    const score = fraction === null ? null : Math.round(fraction * card.scale);
-    return { ...k, score, source: score === null ? null : ('auto' as const) };
-  });
+  const criteria = card.criteria.map((k) => (k.source !== 'auto' || !autos.has(k.id) ? k : { ...k, ...autoScore(autos.get(k.id), c, card.scale) }));
   return { ...card, criteria, total: totalOf(criteria, card.scale) };
 }
 

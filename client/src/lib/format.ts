@@ -13,6 +13,11 @@ export function moodOf(valence: number | null | undefined): Mood {
   return 'calm';
 }
 
+/** How long the customer has waited for a reply by `now`; undefined when they are not waiting. */
+export function waitedMs(tile: { waitingSince?: number }, now: number): number | undefined {
+  return tile.waitingSince === undefined ? undefined : Math.max(0, now - tile.waitingSince);
+}
+
 /** m:ss, or h:mm:ss past an hour. */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
